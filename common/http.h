@@ -1,0 +1,50 @@
+/*
+ * http.h: one HTTP exchange over libcurl, protocol-neutral.
+ *
+ * The single place libcurl is touched. The harness uses it to drive the admin
+ * API; the reference client builds its retrying, redacting layer on top
+ * (client/http.c). Knows nothing of any vendor. (DESIGN.md puts libcurl in
+ * the client's HTTP layer; the harness needs the same exchange for the admin
+ * API, so the neutral part lives here, once.)
+ *
+ * Not thread-safe per handle: each thread makes its own calls; cm_http_global_init()
+ * runs once at start-up before any thread.
+ */
+#ifndef CM_HTTP_H
+#define CM_HTTP_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+struct cm_http_request {
+    const char *method; /* "GET" when NULL */
+    const char *url;
+    const char *const *headers; /* NULL-terminated "Name: value" lines; may be NULL */
+    const char *body;           /* may be NULL */
+    size_t body_len;
+    const char *ca_file;     /* trust this CA for https (NULL: system store) */
+    const char *source_addr; /* bind the connection to this local address (NULL: any) */
+    long timeout_ms;         /* whole exchange; 0 = 30 s */
+    long connect_timeout_ms; /* 0 = 5 s */
+    size_t max_body;         /* response bytes kept; 0 = 64 MiB */
+};
+
+struct cm_http_response {
+    long status;         /* 0 when no answer came */
+    struct cm_buf body;  /* response body */
+    struct cm_buf headers; /* raw header lines, "Name: value\r\n" each, of the final response */
+    int curl_code;       /* 0 on a complete exchange */
+    char error[256];     /* what went wrong when curl_code != 0 */
+};
+
+void cm_http_global_init(void);
+void cm_http_response_init(struct cm_http_response *r);
+void cm_http_response_release(struct cm_http_response *r);
+/* Performs the exchange. Returns 0 when an answer came (any status), CM_ETIMEDOUT,
+ * CM_ECONN or CM_EPROTO otherwise (resp->error says more). */
+int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *resp);
+/* Copies the value of response header name (case-insensitive) into out; 0 or CM_ENOENT. */
+int cm_http_header(const struct cm_http_response *resp, const char *name, char *out, size_t size);
+
+#endif

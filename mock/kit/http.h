@@ -1,0 +1,101 @@
+/*
+ * http.h: what a service handler sees of a request and fills of a response,
+ * and the route table that maps one to the other.
+ *
+ * libmicrohttpd stays behind this header (STYLE.md): a handler reads headers
+ * and query arguments through mk_req_header()/mk_req_query() and never sees
+ * the connection. A request is valid only during the handler call; every
+ * string in it is borrowed.
+ *
+ * Routes: a service's routes are one static table, read at a glance:
+ *
+ *     static const struct mk_route routes[] = {
+ *         {"POST", "/api/login/login", mm_login},
+ *         {"GET",  "/iroh/profile/*",  ctr_profile},
+ *         {NULL, NULL, NULL},
+ *     };
+ *
+ * A path is exact, or ends in '*' to match a prefix. A method of "*" matches
+ * any method. A handler returns MK_DONE when it filled the response, or
+ * MK_DECLINED for "not mine", and the router tries the next route; only the
+ * router answers 404 or 405, through the service's error renderer so that
+ * even those carry the vendor's envelope.
+ */
+#ifndef MK_HTTP_H
+#define MK_HTTP_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+
+struct mk_service;
+
+#define MK_DONE 0
+#define MK_DECLINED 1
+
+struct mk_request {
+    const char *method;
+    const char *path;  /* decoded path without the query string */
+    const char *query; /* raw query string after '?', "" when none */
+    const char *peer;  /* the address the connection came from (or X-Forwarded-For when trusted) */
+    const char *body;  /* NUL-terminated for convenience; body_len bytes */
+    size_t body_len;
+    int64_t now_ms; /* virtual time when the request was dispatched */
+    struct mk_service *svc;
+    void *conn; /* kit-private */
+    /* Filled by the handler for the journal (optional): */
+    char verdict[48]; /* "ok" unless set; a stable code such as "invalid_signature" */
+    char detail[128]; /* a short note, never a secret */
+};
+
+/* Case-insensitive header look-up; NULL when absent. Borrowed. */
+const char *mk_req_header(const struct mk_request *req, const char *name);
+/* Decoded query argument; NULL when absent, "" when present without a value. Borrowed. */
+const char *mk_req_query(const struct mk_request *req, const char *name);
+void mk_req_verdict(struct mk_request *req, const char *verdict);
+void mk_req_detail(struct mk_request *req, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define MK_MAX_RESPONSE_HEADERS 24
+
+struct mk_response {
+    int status;          /* 200 unless set */
+    struct cm_buf body;  /* the bytes sent */
+    char content_type[96];
+    int nheaders;
+    struct {
+        char *name; /* owned */
+        char *value;
+    } headers[MK_MAX_RESPONSE_HEADERS];
+};
+
+void mk_resp_init(struct mk_response *r);
+void mk_resp_release(struct mk_response *r);
+/* Adds a header (copied). Past MK_MAX_RESPONSE_HEADERS the header is dropped with a warning. */
+void mk_resp_header(struct mk_response *r, const char *name, const char *value);
+void mk_resp_headerf(struct mk_response *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sets status and a JSON body serialized from doc, which it takes and frees. */
+void mk_resp_json(struct mk_response *r, int status, cJSON *doc);
+/* Sets status, content type and body text (copied). */
+void mk_resp_text(struct mk_response *r, int status, const char *content_type, const char *text);
+
+typedef int (*mk_handler_fn)(struct mk_request *req, struct mk_response *resp);
+
+struct mk_route {
+    const char *method; /* "GET", "POST", ... or "*" */
+    const char *path;   /* exact, or prefix ending in '*' */
+    mk_handler_fn fn;
+};
+
+/* 1 when pattern (exact or trailing '*') matches path. */
+int mk_path_match(const char *pattern, const char *path);
+/* Runs the first matching route that does not decline. Answers 404 when no
+ * path matches and 405 when the path matches with another method, through
+ * mk_service_error(). Always fills resp. */
+void mk_route_dispatch(const struct mk_route *routes, struct mk_request *req,
+                       struct mk_response *resp);
+
+#endif

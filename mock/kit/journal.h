@@ -1,0 +1,71 @@
+/*
+ * journal.h: the record of every request the mocks received.
+ *
+ * A bounded ring (100k entries by default): when full the oldest entry is
+ * dropped and counted, so a query can tell "nothing happened" from "it fell
+ * off". Entries carry the virtual time, the service, method, path, the query
+ * string with secrets redacted, the status, a verdict code ("ok",
+ * "invalid_signature", "fault:reset"...), the latency, the peer address and a
+ * short detail the handler chose (never a secret).
+ *
+ * Thread-safe: one mutex. Each entry is one allocation sized to its strings.
+ */
+#ifndef MK_JOURNAL_H
+#define MK_JOURNAL_H
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mk_journal_entry {
+    uint64_t seq; /* 1, 2, ... in arrival order of completion */
+    int64_t time_ms;
+    int64_t latency_us;
+    int status;
+    const char *service;
+    const char *method;
+    const char *path;
+    const char *query;
+    const char *verdict;
+    const char *peer;
+    const char *detail;
+    char strings[]; /* the strings above point in here */
+};
+
+struct mk_journal {
+    pthread_mutex_t lock;
+    struct mk_journal_entry **ring; /* cap slots; slot (seq - 1) % cap */
+    size_t cap;
+    uint64_t next_seq; /* seq of the next entry; entries seq >= first_seq are held */
+    uint64_t first_seq;
+    uint64_t dropped; /* entries pushed out of the ring since the last clear */
+};
+
+/* What a query selects; NULL or 0 fields match anything. path may end in '*' (prefix). */
+struct mk_journal_filter {
+    const char *service;
+    const char *method;
+    const char *path;
+    const char *verdict;
+    int status;
+    uint64_t since_seq; /* entries with seq > since_seq */
+    size_t limit;       /* at most this many, the newest ones; 0 = all */
+};
+
+void mk_journal_init(struct mk_journal *j, size_t cap);
+void mk_journal_release(struct mk_journal *j);
+/* Records one request. Strings are copied; NULL is stored as "". */
+void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, int status,
+                    const char *service, const char *method, const char *path, const char *query,
+                    const char *verdict, const char *peer, const char *detail);
+/* {"total": n, "dropped": n, "entries": [...]} with the matching entries, oldest first.
+ * Caller frees with cJSON_Delete(). */
+cJSON *mk_journal_query(struct mk_journal *j, const struct mk_journal_filter *f);
+void mk_journal_clear(struct mk_journal *j);
+
+/* Copies query into out with the values of secret-bearing keys (token, password,
+ * secret, key, ...) replaced by "***". */
+void mk_redact_query(const char *query, char *out, size_t size);
+
+#endif

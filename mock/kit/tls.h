@@ -1,0 +1,24 @@
+/*
+ * tls.h: throwaway certificates for HTTPS listeners, made with OpenSSL.
+ *
+ * mk_tls_generate() makes a CA and a leaf certificate signed by it (P-256
+ * keys: milliseconds to make, unlike RSA) for the given DNS names plus
+ * localhost, 127.0.0.1 and ::1, valid from a day ago for 30 days. The CA is
+ * what a client trusts (curl --cacert, SECMOCK_CA_FILE).
+ */
+#ifndef MK_TLS_H
+#define MK_TLS_H
+
+#include "common/error.h"
+
+struct mk_tls_material {
+    char *ca_pem;   /* caller frees all three with mk_tls_material_release() */
+    char *cert_pem; /* leaf */
+    char *key_pem;  /* leaf private key, PKCS#8 */
+};
+
+/* names: NULL-terminated DNS names to add to the leaf (may be NULL). */
+int mk_tls_generate(const char *const *names, struct mk_tls_material *out, struct cm_err *err);
+void mk_tls_material_release(struct mk_tls_material *m);
+
+#endif
