@@ -1,0 +1,161 @@
+/*
+ * output.c: JSON, JSON-lines and table output to stdout or a file.
+ *
+ * Text for a file is built whole in memory and handed to one write(2) on an
+ * O_APPEND descriptor, so concurrent writers and crashes never interleave or
+ * split a line. Cells of a table are measured in bytes (the values a client
+ * prints are ASCII identifiers, dates and counts).
+ */
+#include "client/output.h"
+
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/json.h"
+#include "common/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void rc_output_open(struct rc_output *o, const char *path)
+{
+    o->path = path && strcmp(path, "-") != 0 ? cm_strdup(path) : NULL;
+    o->fd = -1;
+    o->fp = o->path ? NULL : stdout;
+}
+
+void rc_output_close(struct rc_output *o)
+{
+    rc_output_flush(o, NULL);
+    if (o->path && o->fd >= 0)
+        close(o->fd);
+    free(o->path);
+    o->path = NULL;
+    o->fd = -1;
+    o->fp = NULL;
+}
+
+/* Appends len bytes to the output in one write where the system allows. */
+static int emit(struct rc_output *o, const char *data, size_t len, struct cm_err *err)
+{
+    if (o->path == NULL) {
+        if (o->fp == NULL || fwrite(data, 1, len, o->fp) != len)
+            return cm_fail(err, CM_EIO, "cannot write the output: %s", strerror(errno));
+        return 0;
+    }
+    if (o->fd < 0) {
+        o->fd = open(o->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (o->fd < 0)
+            return cm_fail(err, CM_EIO, "cannot open '%s' for output: %s", o->path,
+                           strerror(errno));
+    }
+    while (len > 0) {
+        ssize_t n = write(o->fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return cm_fail(err, CM_EIO, "cannot write to '%s': %s", o->path, strerror(errno));
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int rc_output_json(struct rc_output *o, const cJSON *doc, struct cm_err *err)
+{
+    char *text = cm_json_print(doc);
+    char *line = cm_asprintf("%s\n", text);
+    int rc;
+
+    if (o->path) {
+        rc = cm_write_file_atomic(o->path, line, strlen(line));
+        if (rc)
+            cm_fail(err, rc, "cannot write '%s': %s", o->path, cm_strerror(rc));
+    } else {
+        rc = emit(o, line, strlen(line), err);
+    }
+    free(line);
+    free(text);
+    return rc;
+}
+
+int rc_output_jsonl(struct rc_output *o, const cJSON *record, struct cm_err *err)
+{
+    char *text = cm_json_print(record);
+    char *line = cm_asprintf("%s\n", text);
+    int rc = emit(o, line, strlen(line), err);
+
+    free(line);
+    free(text);
+    return rc;
+}
+
+int rc_output_flush(struct rc_output *o, struct cm_err *err)
+{
+    if (o->fp && fflush(o->fp) != 0)
+        return cm_fail(err, CM_EIO, "cannot flush the output: %s", strerror(errno));
+    if (o->path && o->fd >= 0 && fsync(o->fd) != 0)
+        return cm_fail(err, CM_EIO, "cannot sync '%s': %s", o->path, strerror(errno));
+    return 0;
+}
+
+/* A cell's text: strings as they are, "-" when missing, compact JSON otherwise. Caller frees. */
+static char *cell_text(const cJSON *row, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, key);
+
+    if (v == NULL || cJSON_IsNull(v))
+        return cm_strdup("-");
+    if (cJSON_IsString(v))
+        return cm_strdup(v->valuestring);
+    return cm_json_print(v);
+}
+
+int rc_output_table(struct rc_output *o, const char *const *columns, const cJSON *rows,
+                    struct cm_err *err)
+{
+    size_t ncol = 0, nrow = (size_t)cJSON_GetArraySize(rows), c, r;
+    size_t *width;
+    char **cells;
+    const cJSON *row;
+    struct cm_buf b;
+    int rc;
+
+    while (columns[ncol])
+        ncol++;
+    width = cm_calloc(ncol + 1, sizeof(*width));
+    cells = cm_calloc(nrow * ncol + 1, sizeof(*cells));
+    for (c = 0; c < ncol; c++)
+        width[c] = strlen(columns[c]);
+    r = 0;
+    cJSON_ArrayForEach(row, rows)
+    {
+        for (c = 0; c < ncol; c++) {
+            char *t = cell_text(row, columns[c]);
+            if (strlen(t) > width[c])
+                width[c] = strlen(t);
+            cells[r * ncol + c] = t;
+        }
+        r++;
+    }
+    cm_buf_init(&b, 0);
+    for (r = 0; r <= nrow; r++) {
+        for (c = 0; c < ncol; c++) {
+            const char *t = r == 0 ? columns[c] : cells[(r - 1) * ncol + c];
+            if (c + 1 < ncol)
+                cm_buf_printf(&b, "%-*s  ", (int)width[c], t);
+            else
+                cm_buf_puts(&b, t);
+        }
+        cm_buf_putc(&b, '\n');
+    }
+    rc = emit(o, b.data ? b.data : "", b.len, err);
+    cm_buf_release(&b);
+    for (r = 0; r < nrow * ncol; r++)
+        free(cells[r]);
+    free(cells);
+    free(width);
+    return rc;
+}
