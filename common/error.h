@@ -30,7 +30,7 @@ enum cm_errno {
     CM__ERR_FIRST = -100,
     CM_ERRNO_MAP(CM_ERR_ENUM)
 #undef CM_ERR_ENUM
-    CM__ERR_LAST
+        CM__ERR_LAST
 };
 
 /* The message for a CM_E* code; "unknown error" for anything else. Static string. */

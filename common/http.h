@@ -31,11 +31,11 @@ struct cm_http_request {
 };
 
 struct cm_http_response {
-    long status;         /* 0 when no answer came */
-    struct cm_buf body;  /* response body */
+    long status;           /* 0 when no answer came */
+    struct cm_buf body;    /* response body */
     struct cm_buf headers; /* raw header lines, "Name: value\r\n" each, of the final response */
-    int curl_code;       /* 0 on a complete exchange */
-    char error[256];     /* what went wrong when curl_code != 0 */
+    int curl_code;         /* 0 on a complete exchange */
+    char error[256];       /* what went wrong when curl_code != 0 */
 };
 
 void cm_http_global_init(void);

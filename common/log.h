@@ -17,8 +17,8 @@ void cm_log_set_prefix(const char *prefix);
 void cm_log(enum cm_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define cm_error(...) cm_log(CM_LOG_ERROR, __VA_ARGS__)
-#define cm_warn(...) cm_log(CM_LOG_WARN, __VA_ARGS__)
-#define cm_info(...) cm_log(CM_LOG_INFO, __VA_ARGS__)
+#define cm_warn(...)  cm_log(CM_LOG_WARN, __VA_ARGS__)
+#define cm_info(...)  cm_log(CM_LOG_INFO, __VA_ARGS__)
 #define cm_debug(...) cm_log(CM_LOG_DEBUG, __VA_ARGS__)
 
 #endif

@@ -18,10 +18,10 @@
 
 struct mk_clock {
     pthread_mutex_t lock;
-    int frozen;               /* 1: now is frozen_ms; 0: wall() + offset_ms */
-    int64_t offset_ms;        /* used when running */
-    int64_t frozen_ms;        /* used when frozen */
-    int64_t (*wall)(void);    /* wall-clock source in ms; cm_wall_ms unless a test injects one */
+    int frozen;            /* 1: now is frozen_ms; 0: wall() + offset_ms */
+    int64_t offset_ms;     /* used when running */
+    int64_t frozen_ms;     /* used when frozen */
+    int64_t (*wall)(void); /* wall-clock source in ms; cm_wall_ms unless a test injects one */
 };
 
 /* Real mode with no offset. wall may be NULL (cm_wall_ms). */

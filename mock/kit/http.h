@@ -11,7 +11,7 @@
  *
  *     static const struct mk_route routes[] = {
  *         {"POST", "/api/login/login", mm_login},
- *         {"GET",  "/iroh/profile/*",  ctr_profile},
+ *         {"GET",  "/iroh/iroh-sse/device*",  ctr_profile},
  *         {NULL, NULL, NULL},
  *     };
  *
@@ -31,8 +31,9 @@
 #include "common/buf.h"
 
 struct mk_service;
+struct mk_runtime;
 
-#define MK_DONE 0
+#define MK_DONE     0
 #define MK_DECLINED 1
 
 struct mk_request {
@@ -42,9 +43,12 @@ struct mk_request {
     const char *peer;  /* the address the connection came from (or X-Forwarded-For when trusted) */
     const char *body;  /* NUL-terminated for convenience; body_len bytes */
     size_t body_len;
-    int64_t now_ms; /* virtual time when the request was dispatched */
-    struct mk_service *svc;
-    void *conn; /* kit-private */
+    int64_t now_ms;         /* virtual time when the request was dispatched */
+    struct mk_service *svc; /* the service answering; NULL on the admin listener */
+    struct mk_runtime *rt;  /* the process's runtime */
+    void *conn;             /* kit-private: the connection, or a fake's header table */
+    /* kit-private: header (query == 0) or query-argument (query == 1) look-up on conn */
+    const char *(*lookup)(const struct mk_request *req, int query, const char *name);
     /* Filled by the handler for the journal (optional): */
     char verdict[48]; /* "ok" unless set; a stable code such as "invalid_signature" */
     char detail[128]; /* a short note, never a secret */
@@ -61,8 +65,8 @@ void mk_req_detail(struct mk_request *req, const char *fmt, ...)
 #define MK_MAX_RESPONSE_HEADERS 24
 
 struct mk_response {
-    int status;          /* 200 unless set */
-    struct cm_buf body;  /* the bytes sent */
+    int status;         /* 200 unless set */
+    struct cm_buf body; /* the bytes sent */
     char content_type[96];
     int nheaders;
     struct {
@@ -81,6 +85,15 @@ void mk_resp_headerf(struct mk_response *r, const char *name, const char *fmt, .
 void mk_resp_json(struct mk_response *r, int status, cJSON *doc);
 /* Sets status, content type and body text (copied). */
 void mk_resp_text(struct mk_response *r, int status, const char *content_type, const char *text);
+
+/*
+ * A request without a connection, for unit tests of handlers: headers are
+ * "Name: value" strings and query is "a=1&b=2" (not decoded). All borrowed;
+ * the arrays must outlive the request. mk_req_fake_release() frees its table.
+ */
+void mk_req_fake(struct mk_request *req, const char *method, const char *path,
+                 const char *const *headers, const char *query, const char *body);
+void mk_req_fake_release(struct mk_request *req);
 
 typedef int (*mk_handler_fn)(struct mk_request *req, struct mk_response *resp);
 

@@ -25,8 +25,8 @@
 #include "mock/kit/service.h"
 
 #define MK_BODY_MAX_DEFAULT (8u * 1024 * 1024)
-#define MK_JOURNAL_DEFAULT 100000
-#define MK_MAX_SERVICES 16
+#define MK_JOURNAL_DEFAULT  100000
+#define MK_MAX_SERVICES     16
 
 struct mk_runtime_config {
     const char *bind;        /* service listeners' address; "127.0.0.1" when NULL */

@@ -81,8 +81,7 @@ void mk_service_error(struct mk_request *req, struct mk_response *resp, int stat
 
 /* Runs fn(svc, arg) with another service's lock held, for cross-service look-ups.
  * Never call it for the service whose lock the caller already holds. */
-int mk_service_with_lock(struct mk_service *svc, int (*fn)(struct mk_service *, void *),
-                         void *arg);
+int mk_service_with_lock(struct mk_service *svc, int (*fn)(struct mk_service *, void *), void *arg);
 
 /* The runtime's shared parts, for handlers. */
 int64_t mk_service_now(const struct mk_service *svc);

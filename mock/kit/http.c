@@ -1,0 +1,212 @@
+/*
+ * http.c: request accessors, response building and the router.
+ */
+#include "mock/kit/http.h"
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/mem.h"
+#include "mock/kit/service.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *mk_req_header(const struct mk_request *req, const char *name)
+{
+    return req->lookup ? req->lookup(req, 0, name) : NULL;
+}
+
+const char *mk_req_query(const struct mk_request *req, const char *name)
+{
+    return req->lookup ? req->lookup(req, 1, name) : NULL;
+}
+
+void mk_req_verdict(struct mk_request *req, const char *verdict)
+{
+    cm_strlcpy(req->verdict, verdict, sizeof(req->verdict));
+}
+
+void mk_req_detail(struct mk_request *req, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(req->detail, sizeof(req->detail), fmt, ap);
+    va_end(ap);
+}
+
+/* The fake's table: headers as given, query split into decoded-free pairs. */
+struct fake_conn {
+    const char *const *headers;
+    char *query_copy;
+    char *names[64];
+    char *values[64];
+    int nargs;
+};
+
+static const char *fake_lookup(const struct mk_request *req, int query, const char *name)
+{
+    const struct fake_conn *fc = req->conn;
+    size_t nlen = strlen(name);
+    const char *const *h;
+    int i;
+
+    if (query) {
+        for (i = 0; i < fc->nargs; i++)
+            if (strcmp(fc->names[i], name) == 0)
+                return fc->values[i];
+        return NULL;
+    }
+    for (h = fc->headers; h && *h; h++) {
+        if (strncasecmp(*h, name, nlen) == 0 && (*h)[nlen] == ':') {
+            const char *v = *h + nlen + 1;
+            while (*v == ' ')
+                v++;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+void mk_req_fake(struct mk_request *req, const char *method, const char *path,
+                 const char *const *headers, const char *query, const char *body)
+{
+    struct fake_conn *fc = cm_calloc(1, sizeof(*fc));
+    char *p, *next;
+
+    memset(req, 0, sizeof(*req));
+    req->method = method;
+    req->path = path;
+    req->query = query ? query : "";
+    req->peer = "127.0.0.1";
+    req->body = body ? body : "";
+    req->body_len = strlen(req->body);
+    fc->headers = headers;
+    fc->query_copy = cm_strdup(req->query);
+    for (p = fc->query_copy; p && *p && fc->nargs < 64; p = next) {
+        char *eq;
+        next = strchr(p, '&');
+        if (next)
+            *next++ = '\0';
+        eq = strchr(p, '=');
+        if (eq)
+            *eq++ = '\0';
+        fc->names[fc->nargs] = p;
+        fc->values[fc->nargs++] = eq ? eq : p + strlen(p);
+    }
+    req->conn = fc;
+    req->lookup = fake_lookup;
+    cm_strlcpy(req->verdict, "ok", sizeof(req->verdict));
+}
+
+void mk_req_fake_release(struct mk_request *req)
+{
+    struct fake_conn *fc = req->conn;
+
+    if (fc) {
+        free(fc->query_copy);
+        free(fc);
+    }
+    req->conn = NULL;
+}
+
+void mk_resp_init(struct mk_response *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->status = 200;
+    cm_buf_init(&r->body, 0);
+    cm_strlcpy(r->content_type, "application/json", sizeof(r->content_type));
+}
+
+void mk_resp_release(struct mk_response *r)
+{
+    int i;
+
+    for (i = 0; i < r->nheaders; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    r->nheaders = 0;
+    cm_buf_release(&r->body);
+}
+
+void mk_resp_header(struct mk_response *r, const char *name, const char *value)
+{
+    if (r->nheaders >= MK_MAX_RESPONSE_HEADERS) {
+        cm_warn("response header '%s' dropped: more than %d headers", name,
+                MK_MAX_RESPONSE_HEADERS);
+        return;
+    }
+    r->headers[r->nheaders].name = cm_strdup(name);
+    r->headers[r->nheaders].value = cm_strdup(value);
+    r->nheaders++;
+}
+
+void mk_resp_headerf(struct mk_response *r, const char *name, const char *fmt, ...)
+{
+    char value[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof(value), fmt, ap);
+    va_end(ap);
+    mk_resp_header(r, name, value);
+}
+
+void mk_resp_json(struct mk_response *r, int status, cJSON *doc)
+{
+    char *s = cm_json_print(doc);
+
+    cJSON_Delete(doc);
+    r->status = status;
+    cm_strlcpy(r->content_type, "application/json", sizeof(r->content_type));
+    cm_buf_reset(&r->body);
+    cm_buf_puts(&r->body, s);
+    free(s);
+}
+
+void mk_resp_text(struct mk_response *r, int status, const char *content_type, const char *text)
+{
+    r->status = status;
+    cm_strlcpy(r->content_type, content_type, sizeof(r->content_type));
+    cm_buf_reset(&r->body);
+    cm_buf_puts(&r->body, text);
+}
+
+int mk_path_match(const char *pattern, const char *path)
+{
+    size_t n = strlen(pattern);
+
+    if (n > 0 && pattern[n - 1] == '*')
+        return strncmp(pattern, path, n - 1) == 0;
+    return strcmp(pattern, path) == 0;
+}
+
+void mk_route_dispatch(const struct mk_route *routes, struct mk_request *req,
+                       struct mk_response *resp)
+{
+    const struct mk_route *r;
+    int path_seen = 0, method_seen = 0;
+
+    for (r = routes; r && r->path; r++) {
+        if (!mk_path_match(r->path, req->path))
+            continue;
+        path_seen = 1;
+        if (strcmp(r->method, "*") != 0 && strcmp(r->method, req->method) != 0)
+            continue;
+        method_seen = 1;
+        if (r->fn(req, resp) == MK_DONE)
+            return;
+    }
+    if (path_seen && !method_seen) {
+        mk_req_verdict(req, "method_not_allowed");
+        mk_service_error(req, resp, 405, "method_not_allowed",
+                         "this path does not accept that method");
+    } else {
+        mk_req_verdict(req, "not_found");
+        mk_service_error(req, resp, 404, "not_found", "no such endpoint");
+    }
+}

@@ -1,0 +1,213 @@
+/*
+ * journal.c: the request ring. Each entry is one malloc holding the struct
+ * and its strings; an entry pushed out of a full ring is freed and counted.
+ */
+#include "mock/kit/journal.h"
+
+#include "common/mem.h"
+#include "common/timeutil.h"
+#include "mock/kit/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void mk_journal_init(struct mk_journal *j, size_t cap)
+{
+    pthread_mutex_init(&j->lock, NULL);
+    j->cap = cap ? cap : 1;
+    j->ring = cm_calloc(j->cap, sizeof(*j->ring));
+    j->next_seq = 1;
+    j->first_seq = 1;
+    j->dropped = 0;
+}
+
+static void free_all(struct mk_journal *j)
+{
+    uint64_t s;
+
+    for (s = j->first_seq; s < j->next_seq; s++) {
+        struct mk_journal_entry **slot = &j->ring[(s - 1) % j->cap];
+        free(*slot);
+        *slot = NULL;
+    }
+}
+
+void mk_journal_release(struct mk_journal *j)
+{
+    free_all(j);
+    free(j->ring);
+    j->ring = NULL;
+    pthread_mutex_destroy(&j->lock);
+}
+
+void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, int status,
+                    const char *service, const char *method, const char *path, const char *query,
+                    const char *verdict, const char *peer, const char *detail)
+{
+    const char *src[7] = {service, method, path, query, verdict, peer, detail};
+    size_t lens[7], total = 0, i, off = 0;
+    struct mk_journal_entry *e, **slot;
+    const char **dst[7];
+
+    for (i = 0; i < 7; i++) {
+        if (src[i] == NULL)
+            src[i] = "";
+        lens[i] = strlen(src[i]) + 1;
+        total += lens[i];
+    }
+    e = cm_malloc(sizeof(*e) + total);
+    e->time_ms = time_ms;
+    e->latency_us = latency_us;
+    e->status = status;
+    dst[0] = &e->service;
+    dst[1] = &e->method;
+    dst[2] = &e->path;
+    dst[3] = &e->query;
+    dst[4] = &e->verdict;
+    dst[5] = &e->peer;
+    dst[6] = &e->detail;
+    for (i = 0; i < 7; i++) {
+        memcpy(e->strings + off, src[i], lens[i]);
+        *dst[i] = e->strings + off;
+        off += lens[i];
+    }
+
+    pthread_mutex_lock(&j->lock);
+    e->seq = j->next_seq++;
+    slot = &j->ring[(e->seq - 1) % j->cap];
+    if (e->seq - j->first_seq >= j->cap) {
+        free(*slot);
+        j->first_seq++;
+        j->dropped++;
+    }
+    *slot = e;
+    pthread_mutex_unlock(&j->lock);
+}
+
+static int matches(const struct mk_journal_entry *e, const struct mk_journal_filter *f)
+{
+    if (e->seq <= f->since_seq)
+        return 0;
+    if (f->service && *f->service && strcmp(f->service, e->service) != 0)
+        return 0;
+    if (f->method && *f->method && strcasecmp(f->method, e->method) != 0)
+        return 0;
+    if (f->path && *f->path && !mk_path_match(f->path, e->path))
+        return 0;
+    if (f->verdict && *f->verdict && strcmp(f->verdict, e->verdict) != 0)
+        return 0;
+    if (f->status && f->status != e->status)
+        return 0;
+    return 1;
+}
+
+static cJSON *entry_json(const struct mk_journal_entry *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    char t[40];
+
+    cm_time_format(e->time_ms, t, sizeof(t));
+    cJSON_AddNumberToObject(o, "seq", (double)e->seq);
+    cJSON_AddStringToObject(o, "time", t);
+    cJSON_AddNumberToObject(o, "time_ms", (double)e->time_ms);
+    cJSON_AddStringToObject(o, "service", e->service);
+    cJSON_AddStringToObject(o, "method", e->method);
+    cJSON_AddStringToObject(o, "path", e->path);
+    cJSON_AddStringToObject(o, "query", e->query);
+    cJSON_AddNumberToObject(o, "status", e->status);
+    cJSON_AddStringToObject(o, "verdict", e->verdict);
+    cJSON_AddNumberToObject(o, "latency_us", (double)e->latency_us);
+    cJSON_AddStringToObject(o, "peer", e->peer);
+    cJSON_AddStringToObject(o, "detail", e->detail);
+    return o;
+}
+
+cJSON *mk_journal_query(struct mk_journal *j, const struct mk_journal_filter *f)
+{
+    cJSON *doc = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+    uint64_t s, start;
+    size_t n = 0;
+
+    pthread_mutex_lock(&j->lock);
+    start = j->first_seq;
+    if (f->limit) {
+        /* Walk back to find where the newest `limit` matches begin. */
+        size_t found = 0;
+        for (s = j->next_seq; s > j->first_seq && found < f->limit; s--)
+            if (matches(j->ring[(s - 2) % j->cap], f))
+                found++;
+        start = s;
+    }
+    for (s = start; s < j->next_seq; s++) {
+        const struct mk_journal_entry *e = j->ring[(s - 1) % j->cap];
+        if (matches(e, f)) {
+            cJSON_AddItemToArray(arr, entry_json(e));
+            n++;
+        }
+    }
+    cJSON_AddNumberToObject(doc, "total", (double)n);
+    cJSON_AddNumberToObject(doc, "dropped", (double)j->dropped);
+    pthread_mutex_unlock(&j->lock);
+    cJSON_AddItemToObject(doc, "entries", arr);
+    return doc;
+}
+
+void mk_journal_clear(struct mk_journal *j)
+{
+    pthread_mutex_lock(&j->lock);
+    free_all(j);
+    j->first_seq = j->next_seq;
+    j->dropped = 0;
+    pthread_mutex_unlock(&j->lock);
+}
+
+static int secret_key(const char *k, size_t n)
+{
+    static const char *const words[] = {"token",  "password", "secret", "key",
+                                        "passwd", "auth",     "sig",    NULL};
+    size_t i, w;
+
+    for (w = 0; words[w]; w++) {
+        size_t wl = strlen(words[w]);
+        for (i = 0; i + wl <= n; i++)
+            if (strncasecmp(k + i, words[w], wl) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+void mk_redact_query(const char *query, char *out, size_t size)
+{
+    const char *p = query ? query : "";
+    size_t o = 0;
+
+    if (size == 0)
+        return;
+    while (*p && o + 1 < size) {
+        const char *amp = strchr(p, '&'), *eq;
+        size_t plen = amp ? (size_t)(amp - p) : strlen(p), klen, c;
+
+        eq = memchr(p, '=', plen);
+        klen = eq ? (size_t)(eq - p) : plen;
+        if (eq && secret_key(p, klen)) {
+            c = klen + 1 < size - 1 - o ? klen + 1 : size - 1 - o;
+            memcpy(out + o, p, c);
+            o += c;
+            c = 3 < size - 1 - o ? 3 : size - 1 - o;
+            memcpy(out + o, "***", c);
+            o += c;
+        } else {
+            c = plen < size - 1 - o ? plen : size - 1 - o;
+            memcpy(out + o, p, c);
+            o += c;
+        }
+        p += plen;
+        if (*p == '&' && o + 1 < size) {
+            out[o++] = '&';
+            p++;
+        }
+    }
+    out[o] = '\0';
+}

@@ -1,0 +1,420 @@
+/*
+ * server.c: the libmicrohttpd glue, the only file that includes microhttpd.h.
+ *
+ * Each listener is one daemon in epoll mode with a small thread pool. A
+ * request's state (its body buffer and start time) is allocated on the first
+ * callback and freed in the completed callback; every response is destroyed
+ * right after it is queued. On the last callback the request is checked
+ * against the armed faults, handed to the service's router with the service
+ * locked (or to the admin API), and recorded in the journal.
+ *
+ * Sockets are bound here, not by libmicrohttpd, so that a port in use gives
+ * the errno-based message a user can act on.
+ */
+#include "mock/kit/internal.h"
+
+#include "common/log.h"
+#include "common/mem.h"
+#include "common/timeutil.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Per-request state, from the first callback to the completed one. */
+struct conn_state {
+    struct cm_buf body;
+    int64_t t0_us;
+    int too_big;
+};
+
+struct mhd_conn {
+    struct MHD_Connection *mhd;
+};
+
+static const char *mhd_lookup(const struct mk_request *req, int query, const char *name)
+{
+    const struct mhd_conn *c = req->conn;
+
+    return MHD_lookup_connection_value(c->mhd, query ? MHD_GET_ARGUMENT_KIND : MHD_HEADER_KIND,
+                                       name);
+}
+
+static void peer_of(struct MHD_Connection *conn, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    out[0] = '\0';
+    if (sa == NULL)
+        return;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+/* The raw query string is not kept by libmicrohttpd; rebuild it from the arguments. */
+struct query_build {
+    struct cm_buf *b;
+};
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    struct query_build *qb = cls;
+
+    (void)kind;
+    if (qb->b->len)
+        cm_buf_putc(qb->b, '&');
+    cm_buf_puts(qb->b, key);
+    if (value) {
+        cm_buf_putc(qb->b, '=');
+        cm_buf_puts(qb->b, value);
+    }
+    return MHD_YES;
+}
+
+/* Truncated body: serve the first half, then fail the stream so the connection drops. */
+struct truncated {
+    char *data;
+    size_t send; /* bytes to send before failing */
+};
+
+static ssize_t truncated_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct truncated *t = cls;
+    size_t n;
+
+    if (pos >= t->send)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    n = t->send - (size_t)pos;
+    if (n > max)
+        n = max;
+    memcpy(buf, t->data + pos, n);
+    return (ssize_t)n;
+}
+
+static void truncated_free(void *cls)
+{
+    struct truncated *t = cls;
+
+    free(t->data);
+    free(t);
+}
+
+static void reset_connection(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct linger lg = {1, 0};
+
+    if (ci)
+        setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Sends resp; with truncate set, only half the body reaches the wire. */
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct mk_response *resp,
+                                     int truncate)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    size_t len;
+    char *body;
+    int i;
+
+    body = cm_buf_steal(&resp->body, &len);
+    if (truncate && len > 1) {
+        struct truncated *t = cm_malloc(sizeof(*t));
+        t->data = body;
+        t->send = len / 2;
+        r = MHD_create_response_from_callback(len, 4096, truncated_read, t, truncated_free);
+    } else {
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    }
+    if (r == NULL) {
+        cm_error("cannot create a response");
+        return MHD_NO;
+    }
+    if (resp->content_type[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    for (i = 0; i < resp->nheaders; i++)
+        MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+    ret = MHD_queue_response(conn, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static void make_malformed(struct mk_response *resp)
+{
+    size_t keep = resp->body.len / 2;
+
+    resp->body.len = keep;
+    if (resp->body.data)
+        resp->body.data[keep] = '\0';
+    cm_buf_puts(&resp->body, "<!-- upstream error -->");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    struct mk_listener *l = cls;
+    struct mk_runtime *rt = l->rt;
+    struct conn_state *st = *req_cls;
+    struct mhd_conn mc = {conn};
+    struct mk_request req;
+    struct mk_response resp;
+    struct mk_fault_hit hit = {0};
+    struct cm_buf query;
+    struct query_build qb = {&query};
+    char peer[64], redacted[512];
+    int fired = 0, truncate = 0;
+    enum MHD_Result ret;
+
+    (void)version;
+    if (st == NULL) {
+        st = cm_calloc(1, sizeof(*st));
+        cm_buf_init(&st->body, rt->cfg.body_max);
+        st->t0_us = cm_mono_us();
+        *req_cls = st;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        if (!st->too_big && cm_buf_append(&st->body, upload_data, *upload_data_size) != 0) {
+            st->too_big = 1;
+            cm_buf_release(&st->body);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = url;
+    req.rt = rt;
+    req.svc = l->svc;
+    req.conn = &mc;
+    req.lookup = mhd_lookup;
+    req.body = cm_buf_str(&st->body);
+    req.body_len = st->body.len;
+    req.now_ms = mk_clock_now(&rt->clock);
+    cm_strlcpy(req.verdict, "ok", sizeof(req.verdict));
+    cm_buf_init(&query, 64 * 1024);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &qb);
+    req.query = cm_buf_str(&query);
+    peer_of(conn, peer, sizeof(peer));
+    req.peer = peer;
+    if (rt->cfg.trust_forwarded) {
+        const char *xff = mk_req_header(&req, "X-Forwarded-For");
+        if (xff && *xff) {
+            size_t n = strcspn(xff, ", ");
+            if (n < sizeof(peer)) {
+                memmove(peer, xff, n);
+                peer[n] = '\0';
+            }
+        }
+    }
+    mk_resp_init(&resp);
+
+    if (l->svc == NULL) {
+        if (st->too_big) {
+            resp.status = 413;
+            cm_buf_puts(&resp.body, "{\"error\":{\"code\":\"body_too_large\",\"message\":"
+                                    "\"request body over the limit\"}}");
+        } else {
+            mk__admin_dispatch(&req, &resp);
+        }
+        ret = send_response(conn, &resp, 0);
+        goto out;
+    }
+
+    fired = mk_faults_match(&rt->faults, l->svc->name, method, url, &hit);
+    if (fired && hit.delay_ms > 0)
+        sleep_ms(hit.delay_ms);
+    if (fired && hit.kind == MK_FAULT_RESET) {
+        reset_connection(conn);
+        mk_req_verdict(&req, "fault:reset");
+        resp.status = 0;
+        ret = MHD_NO;
+    } else {
+        if (fired && hit.kind == MK_FAULT_STATUS) {
+            resp.status = hit.status;
+            if (hit.content_type)
+                cm_strlcpy(resp.content_type, hit.content_type, sizeof(resp.content_type));
+            cm_buf_puts(&resp.body, hit.body ? hit.body : "");
+            mk_req_verdict(&req, "fault:status");
+        } else if (st->too_big) {
+            mk_req_verdict(&req, "body_too_large");
+            mk_service_error(&req, &resp, 413, "body_too_large",
+                             "the request body is larger than the limit");
+        } else {
+            pthread_mutex_lock(&l->svc->lock);
+            mk_route_dispatch(l->svc->ops->routes, &req, &resp);
+            pthread_mutex_unlock(&l->svc->lock);
+        }
+        if (fired && hit.kind == MK_FAULT_MALFORMED) {
+            make_malformed(&resp);
+            mk_req_verdict(&req, "fault:malformed");
+        } else if (fired && hit.kind == MK_FAULT_TRUNCATE) {
+            truncate = 1;
+            mk_req_verdict(&req, "fault:truncate");
+        } else if (fired && hit.kind == MK_FAULT_DELAY && strcmp(req.verdict, "ok") == 0) {
+            mk_req_verdict(&req, "fault:delay");
+        }
+        ret = send_response(conn, &resp, truncate);
+    }
+    mk_redact_query(req.query, redacted, sizeof(redacted));
+    mk_journal_add(&rt->journal, req.now_ms, cm_mono_us() - st->t0_us, resp.status, l->svc->name,
+                   method, url, redacted, req.verdict, peer, req.detail);
+    if (rt->cfg.verbose)
+        cm_info("%s %s %s%s%s -> %d %s (%s)", l->svc->name, method, url, redacted[0] ? "?" : "",
+                redacted, resp.status, req.verdict, peer);
+out:
+    mk_fault_hit_release(&hit);
+    mk_resp_release(&resp);
+    cm_buf_release(&query);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct conn_state *st = *req_cls;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (st) {
+        cm_buf_release(&st->body);
+        free(st);
+        *req_cls = NULL;
+    }
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+
+    (void)cls;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    cm_debug("libmicrohttpd: %s", line);
+}
+
+static int bind_socket(const char *addr, int port, int *fd_out, int *port_out, struct cm_err *err)
+{
+    struct sockaddr_storage ss;
+    socklen_t slen;
+    int fd, one = 1, family;
+
+    memset(&ss, 0, sizeof(ss));
+    if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+        sin->sin_family = family = AF_INET;
+        sin->sin_port = htons((uint16_t)port);
+        slen = sizeof(*sin);
+    } else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+        sin6->sin6_family = family = AF_INET6;
+        sin6->sin6_port = htons((uint16_t)port);
+        slen = sizeof(*sin6);
+    } else {
+        return cm_fail(err, CM_EINVAL, "cannot listen on '%s': not an IPv4 or IPv6 address", addr);
+    }
+    fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return cm_fail(err, CM_EIO, "cannot create a socket: %s", strerror(errno));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&ss, slen) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EADDRINUSE)
+            return cm_fail(err, CM_EADDRINUSE,
+                           "cannot listen on %s port %d: the port is in use (choose another "
+                           "port, or 0 for any free one)",
+                           addr, port);
+        return cm_fail(err, CM_EIO, "cannot listen on %s port %d: %s", addr, port, strerror(e));
+    }
+    if (listen(fd, 1024) != 0) {
+        int e = errno;
+        close(fd);
+        return cm_fail(err, CM_EIO, "cannot listen on %s port %d: %s", addr, port, strerror(e));
+    }
+    slen = sizeof(ss);
+    getsockname(fd, (struct sockaddr *)&ss, &slen);
+    *port_out = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+                                        : ((struct sockaddr_in6 *)&ss)->sin6_port);
+    *fd_out = fd;
+    return 0;
+}
+
+int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, int port, int tls,
+               struct cm_err *err)
+{
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    unsigned threads = rt->cfg.threads ? rt->cfg.threads : 2;
+    int rc;
+
+    l->rt = rt;
+    l->tls = tls;
+    rc = bind_socket(addr, port, &l->fd, &l->port, err);
+    if (rc)
+        return rc;
+    if (l->svc == NULL)
+        threads = 1;
+    if (tls) {
+        if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+            close(l->fd);
+            l->fd = -1;
+            return cm_fail(err, CM_ETLS, "cannot serve HTTPS: libmicrohttpd was built without TLS");
+        }
+        flags |= MHD_USE_TLS;
+        l->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, l, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+            MHD_OPTION_LISTEN_SOCKET, l->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
+            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000,
+            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_HTTPS_MEM_KEY, rt->tls.key_pem,
+            MHD_OPTION_HTTPS_MEM_CERT, rt->tls.cert_pem, MHD_OPTION_END);
+    } else {
+        l->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, l, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+            MHD_OPTION_LISTEN_SOCKET, l->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
+            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000,
+            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    }
+    if (l->daemon == NULL) {
+        /* libmicrohttpd may already have closed the socket; leave it to process exit. */
+        l->fd = -1;
+        return cm_fail(err, CM_EIO, "cannot start the HTTP server on %s port %d", addr, l->port);
+    }
+    return 0;
+}
+
+void mk__unlisten(struct mk_listener *l)
+{
+    if (l->daemon) {
+        MHD_stop_daemon(l->daemon); /* closes the listening socket too */
+        l->daemon = NULL;
+    }
+    l->fd = -1;
+}

@@ -1,0 +1,14 @@
+/*
+ * services.c: the registry of service types that `secmock serve` can host.
+ * Adding a vendor service is one line here and one folder beside this file.
+ */
+#include "mock/kit/service.h"
+
+#include <stddef.h>
+
+extern const struct mk_service_ops demo_service_ops;
+
+const struct mk_service_ops *const mk_service_types[] = {
+    &demo_service_ops,
+    NULL,
+};
