@@ -93,9 +93,17 @@ int hx_expect_process(const cJSON *expect, const struct cm_spawn_result *r, stru
     int rc;
 
     cm_spawn_describe(r, how, sizeof(how));
-    if (r->timed_out)
+    if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "timeout") == 0) {
+        if (!r->timed_out)
+            return cm_fail(err, CM_EINVAL, "expected the command to be stopped by its time-out, "
+                                           "but it ended by itself: %s",
+                           how);
+    } else if (r->timed_out) {
         return cm_fail(err, CM_ETIMEDOUT, "the command %s", how);
-    if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "any") == 0) {
+    }
+    if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "timeout") == 0) {
+        /* checked above */
+    } else if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "any") == 0) {
         if (!r->exited)
             return cm_fail(err, CM_EINVAL, "expected the command to exit, but it was %s", how);
     } else if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "nonzero") == 0) {

@@ -507,9 +507,10 @@ static int ld_exit(struct ld *l, const cJSON *c)
     if (is_integer(c) && c->valuedouble >= 0 && c->valuedouble <= 255)
         return 0;
     if (cJSON_IsString(c) &&
-        (strcmp(c->valuestring, "any") == 0 || strcmp(c->valuestring, "nonzero") == 0))
+        (strcmp(c->valuestring, "any") == 0 || strcmp(c->valuestring, "nonzero") == 0 ||
+         strcmp(c->valuestring, "timeout") == 0))
         return 0;
-    return ld_fail(l, "expected an integer from 0 to 255 (or \"any\" or \"nonzero\")");
+    return ld_fail(l, "expected an integer from 0 to 255, \"any\", \"nonzero\" or \"timeout\"");
 }
 
 static int ld_expect(struct ld *l, const struct hx_step *st, const cJSON *e)
