@@ -56,12 +56,33 @@ void rc_headers_add_line(struct rc_headers *h, const char *line)
     headers_push(h, cm_strdup(line));
 }
 
+/* 1 when line is a header of that name (case-insensitive). */
+static int line_is(const char *line, const char *name, size_t nlen)
+{
+    return strncasecmp(line, name, nlen) == 0 && line[nlen] == ':';
+}
+
+const char *rc_headers_get(const struct rc_headers *h, const char *name)
+{
+    size_t i, nlen = strlen(name);
+    const char *v;
+
+    for (i = 0; i < h->n; i++) {
+        if (line_is(h->v[i], name, nlen)) {
+            for (v = h->v[i] + nlen + 1; *v == ' ' || *v == '\t'; v++)
+                ;
+            return v;
+        }
+    }
+    return NULL;
+}
+
 void rc_headers_set(struct rc_headers *h, const char *name, const char *value)
 {
     size_t i, j, nlen = strlen(name);
 
     for (i = j = 0; i < h->n; i++) {
-        if (strncasecmp(h->v[i], name, nlen) == 0 && h->v[i][nlen] == ':')
+        if (line_is(h->v[i], name, nlen))
             free(h->v[i]);
         else
             h->v[j++] = h->v[i];

@@ -58,6 +58,8 @@ void rc_headers_init(struct rc_headers *h);
 void rc_headers_release(struct rc_headers *h);
 /* Appends a "Name: value" line as given (copied). */
 void rc_headers_add_line(struct rc_headers *h, const char *line);
+/* The value of the first header of this name (case-insensitive), borrowed; NULL when absent. */
+const char *rc_headers_get(const struct rc_headers *h, const char *name);
 /* Replaces every header of this name (case-insensitive) by one "name: value" line. */
 void rc_headers_set(struct rc_headers *h, const char *name, const char *value);
 /* The lines, for struct cm_http_request.headers; borrowed from h. */

@@ -77,16 +77,6 @@ static cJSON *headers_object(const struct cm_http_response *resp)
     return obj;
 }
 
-static int has_header(const char *const *lines, size_t n, const char *name)
-{
-    size_t i, len = strlen(name);
-
-    for (i = 0; i < n; i++)
-        if (strncasecmp(lines[i], name, len) == 0 && lines[i][len] == ':')
-            return 1;
-    return 0;
-}
-
 static int run_http(struct rc_ctx *ctx)
 {
     const char *method = NULL, *data = NULL, *url;
@@ -136,7 +126,7 @@ static int run_http(struct rc_ctx *ctx)
     } else if (data) {
         body_len = strlen(data);
     }
-    if (data && !has_header(lines, n_lines, "Content-Type")) {
+    if (data && rc_headers_get(&hdrs, "Content-Type") == NULL) {
         size_t k = strspn(data, " \t\r\n");
         rc_headers_add_line(&hdrs, k < body_len && (data[k] == '{' || data[k] == '[')
                                        ? "Content-Type: application/json"

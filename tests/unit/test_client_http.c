@@ -396,6 +396,9 @@ Test(client_http, headers_set_replaces_every_line_of_that_name)
     cr_assert_str_eq(rc_headers_list(&h)[0], "Accept: a");
     cr_assert_str_eq(rc_headers_list(&h)[1], "Authorization: Bearer z");
     cr_assert_null(rc_headers_list(&h)[2]);
+    cr_assert_str_eq(rc_headers_get(&h, "AUTHORIZATION"), "Bearer z");
+    cr_assert_str_eq(rc_headers_get(&h, "accept"), "a");
+    cr_assert_null(rc_headers_get(&h, "Accept-Encoding"), "a longer name must not match");
     rc_headers_release(&h);
 }
 
