@@ -1,0 +1,342 @@
+/*
+ * test_runtime.c: the mock runtime in-process on ephemeral ports, called
+ * over real sockets with libcurl (through cm_http): admin API, faults, body
+ * limit, TLS, admin token, reset.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/http.h"
+#include "common/json.h"
+#include "mock/kit/runtime.h"
+
+static struct mk_runtime *rt;
+static char demo_url[128];
+
+static struct mk_runtime *start(const struct mk_runtime_config *cfg, int tls)
+{
+    struct cm_err err = {{0}};
+    struct mk_runtime *r = mk_runtime_new(cfg);
+    static const char text[] = "{\"demo\":{\"token\":\"t0k\",\"allow\":[\"127.0.0.1\"],"
+                               "\"items\":{\"a\":{\"value\":1}}}}";
+    cJSON *state = cm_json_parse(text, sizeof(text) - 1, "state", NULL);
+
+    cr_assert_not_null(state);
+    cr_assert_eq(mk_runtime_add(r, "demo", 0, tls, &err), 0, "%s", err.msg);
+    cr_assert_eq(mk_runtime_load(r, state, &err), 0, "%s", err.msg);
+    cr_assert_eq(mk_runtime_start(r, &err), 0, "%s", err.msg);
+    cJSON_Delete(state);
+    snprintf(demo_url, sizeof(demo_url), "%s", mk_runtime_find(r, "demo")->url);
+    return r;
+}
+
+static void setup(void)
+{
+    struct mk_runtime_config cfg = {0};
+
+    cm_http_global_init();
+    cfg.body_max = 1024;
+    cfg.journal_max = 50;
+    rt = start(&cfg, 0);
+}
+
+static void teardown(void)
+{
+    mk_runtime_free(rt);
+    rt = NULL;
+}
+
+/* One call; returns the status and leaves the body parsed in *out (or NULL). */
+static long call(const char *method, const char *base, const char *path, const char *body,
+                 const char *source, cJSON **out)
+{
+    struct cm_http_request req = {0};
+    struct cm_http_response resp;
+    char url[256];
+    long status;
+
+    snprintf(url, sizeof(url), "%s%s", base, path);
+    req.method = method;
+    req.url = url;
+    req.body = body;
+    req.body_len = body ? strlen(body) : 0;
+    req.source_addr = source;
+    req.timeout_ms = 5000;
+    req.ca_file = mk_runtime_ca_file(rt);
+    cm_http_response_init(&resp);
+    cm_http_perform(&req, &resp);
+    status = resp.status;
+    if (out)
+        *out = cm_json_parse(resp.body.data ? resp.body.data : "", resp.body.len, "resp", NULL);
+    cm_http_response_release(&resp);
+    return status;
+}
+
+static const char *admin(void)
+{
+    return mk_runtime_admin_url(rt);
+}
+
+TestSuite(runtime, .init = setup, .fini = teardown, .timeout = 30);
+
+Test(runtime, health_and_services)
+{
+    cJSON *doc;
+
+    cr_assert_eq(call("GET", admin(), "/health", NULL, NULL, &doc), 200);
+    cr_assert_str_eq(cm_json_str(doc, "status", ""), "ok");
+    cr_assert_str_eq(cm_json_str(cJSON_GetObjectItem(doc, "services"), "demo", ""), demo_url);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("GET", admin(), "/services", NULL, NULL, &doc), 200);
+    cr_assert_str_eq(cm_json_str(cJSON_GetObjectItem(doc, "demo"), "type", ""), "demo");
+    cJSON_Delete(doc);
+}
+
+Test(runtime, clock_set_freeze_advance_reaches_service)
+{
+    cJSON *doc;
+
+    cr_assert_eq(call("POST", admin(), "/clock",
+                      "{\"set\":\"2026-03-02T09:00:00Z\",\"freeze\":true,\"advance\":\"30m\"}",
+                      NULL, &doc),
+                 200);
+    cr_assert_str_eq(cm_json_str(doc, "now", ""), "2026-03-02T09:30:00Z");
+    cr_assert(cm_json_bool(doc, "frozen", 0));
+    cJSON_Delete(doc);
+    cr_assert_eq(call("GET", demo_url, "/ping", NULL, NULL, &doc), 200);
+    cr_assert_str_eq(cm_json_str(doc, "now", ""), "2026-03-02T09:30:00Z");
+    cJSON_Delete(doc);
+}
+
+Test(runtime, clock_refuses_bad_members)
+{
+    cJSON *doc;
+
+    cr_assert_eq(call("POST", admin(), "/clock", "{\"advance\":\"-5m\"}", NULL, &doc), 400);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("POST", admin(), "/clock", "{\"set\":\"yesterday\"}", NULL, &doc), 400);
+    cr_assert(strstr(cm_json_str(cJSON_GetObjectItem(doc, "error"), "message", ""), "clock.set") !=
+              NULL);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("POST", admin(), "/clock", "{\"speed\":2}", NULL, &doc), 400);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("POST", admin(), "/clock", "{not json", NULL, &doc), 400);
+    cr_assert_str_eq(cm_json_str(cJSON_GetObjectItem(doc, "error"), "code", ""), "invalid_json");
+    cJSON_Delete(doc);
+}
+
+Test(runtime, state_patch_put_and_invalid_keeps_old)
+{
+    cJSON *doc;
+
+    cr_assert_eq(
+        call("PATCH", admin(), "/state/demo", "{\"items\":{\"b\":{\"value\":2}}}", NULL, &doc),
+        200);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("GET", demo_url, "/items/b", NULL, NULL, &doc), 200);
+    cr_assert_eq(cm_json_num(doc, "value", 0), 2);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("PUT", admin(), "/state/demo", "{\"allow\":[\"nonsense\"]}", NULL, &doc),
+                 400);
+    cr_assert_str_eq(cm_json_str(cJSON_GetObjectItem(doc, "error"), "code", ""), "invalid_state");
+    cJSON_Delete(doc);
+    cr_assert_eq(call("GET", demo_url, "/items/a", NULL, NULL, NULL), 200);
+    cr_assert_eq(call("GET", admin(), "/state/nosuch", NULL, NULL, NULL), 404);
+    cr_assert_eq(call("PUT", admin(), "/state/demo", "{\"items\":{}}", NULL, NULL), 200);
+    cr_assert_eq(call("GET", demo_url, "/items/a", NULL, NULL, NULL), 404);
+}
+
+Test(runtime, journal_records_peer_status_verdict)
+{
+    cJSON *doc, *e;
+
+    cr_assert_eq(call("GET", demo_url, "/secure", NULL, "127.0.0.1", NULL), 401);
+    cr_assert_eq(call("GET", demo_url, "/secure", NULL, "127.0.0.7", NULL), 403);
+    cr_assert_eq(call("GET", admin(), "/journal?service=demo&path=/secure", NULL, NULL, &doc), 200);
+    cr_assert_eq(cm_json_num(doc, "total", 0), 2);
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 1);
+    cr_assert_str_eq(cm_json_str(e, "peer", ""), "127.0.0.7");
+    cr_assert_str_eq(cm_json_str(e, "verdict", ""), "ip_not_allowed");
+    cr_assert_eq(cm_json_num(e, "status", 0), 403);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("DELETE", admin(), "/journal", NULL, NULL, NULL), 200);
+    cr_assert_eq(call("GET", admin(), "/journal", NULL, NULL, &doc), 200);
+    cr_assert_eq(cm_json_num(doc, "total", -1), 0);
+    cJSON_Delete(doc);
+}
+
+Test(runtime, fault_status_then_normal)
+{
+    cJSON *doc;
+
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"path\":\"/ping\",\"kind\":\"status\","
+                      "\"status\":503,\"body\":\"busy\",\"count\":1}",
+                      NULL, &doc),
+                 201);
+    cr_assert_eq(cm_json_num(doc, "id", 0), 1);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("GET", demo_url, "/ping", NULL, NULL, NULL), 503);
+    cr_assert_eq(call("GET", demo_url, "/ping", NULL, NULL, NULL), 200);
+    cr_assert_eq(call("GET", admin(), "/journal?verdict=fault:status", NULL, NULL, &doc), 200);
+    cr_assert_eq(cm_json_num(doc, "total", 0), 1);
+    cJSON_Delete(doc);
+}
+
+Test(runtime, fault_reset_and_truncate_fail_the_client)
+{
+    struct cm_http_request req = {0};
+    struct cm_http_response resp;
+    char url[200];
+    cJSON *doc;
+
+    call("POST", admin(), "/faults", "{\"service\":\"demo\",\"kind\":\"reset\",\"count\":1}", NULL,
+         NULL);
+    snprintf(url, sizeof(url), "%s/items", demo_url);
+    req.url = url;
+    req.timeout_ms = 5000;
+    cm_http_response_init(&resp);
+    cr_assert_neq(cm_http_perform(&req, &resp), 0);
+    cr_assert_eq(resp.status, 0);
+    call("POST", admin(), "/faults", "{\"service\":\"demo\",\"kind\":\"truncate\",\"count\":1}",
+         NULL, NULL);
+    cr_assert_neq(cm_http_perform(&req, &resp), 0);
+    cr_assert_lt(resp.body.len, 20);
+    call("POST", admin(), "/faults", "{\"service\":\"demo\",\"kind\":\"malformed\",\"count\":1}",
+         NULL, NULL);
+    cr_assert_eq(cm_http_perform(&req, &resp), 0);
+    cr_assert_eq(resp.status, 200);
+    cr_assert_null(cJSON_ParseWithLength(resp.body.data, resp.body.len));
+    cr_assert_eq(cm_http_perform(&req, &resp), 0);
+    doc = cJSON_ParseWithLength(resp.body.data, resp.body.len);
+    cr_assert_not_null(doc, "after the faults the service answers normally");
+    cJSON_Delete(doc);
+    cm_http_response_release(&resp);
+}
+
+Test(runtime, fault_bad_spec_and_unknown_service)
+{
+    cJSON *doc;
+
+    cr_assert_eq(
+        call("POST", admin(), "/faults", "{\"service\":\"ghost\",\"kind\":\"reset\"}", NULL, &doc),
+        400);
+    cr_assert(strstr(cm_json_str(cJSON_GetObjectItem(doc, "error"), "message", ""), "ghost"));
+    cJSON_Delete(doc);
+    cr_assert_eq(call("DELETE", admin(), "/faults/99", NULL, NULL, NULL), 404);
+}
+
+Test(runtime, oversized_body_413_and_keeps_serving)
+{
+    char big[4096];
+    cJSON *doc;
+
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    cr_assert_eq(call("POST", demo_url, "/items", big, NULL, &doc), 413);
+    cr_assert_str_eq(cm_json_str(cJSON_GetObjectItem(doc, "error"), "code", ""), "body_too_large");
+    cJSON_Delete(doc);
+    cr_assert_eq(call("POST", demo_url, "/items", "{\"id\":\"z\",\"value\":0}", NULL, NULL), 201);
+}
+
+Test(runtime, reset_restores_initial_state)
+{
+    call("POST", demo_url, "/items", "{\"id\":\"new\",\"value\":0}", NULL, NULL);
+    call("POST", admin(), "/faults", "{\"service\":\"demo\",\"kind\":\"reset\"}", NULL, NULL);
+    cr_assert_eq(call("POST", admin(), "/reset", "", NULL, NULL), 200);
+    cr_assert_eq(call("GET", demo_url, "/items/new", NULL, NULL, NULL), 404);
+    cr_assert_eq(call("GET", demo_url, "/items/a", NULL, NULL, NULL), 200);
+}
+
+Test(runtime, action_runs_console_operation)
+{
+    cJSON *doc;
+
+    cr_assert_eq(call("POST", admin(), "/services/demo/actions/rotate-token", "", NULL, &doc), 200);
+    cr_assert_not_null(cm_json_str(doc, "token", NULL));
+    cJSON_Delete(doc);
+    cr_assert_eq(call("POST", admin(), "/services/demo/actions/explode", "", NULL, &doc), 400);
+    cJSON_Delete(doc);
+}
+
+Test(runtime, journal_ring_reports_drops)
+{
+    cJSON *doc;
+
+    for (int i = 0; i < 60; i++)
+        call("GET", demo_url, "/ping", NULL, NULL, NULL);
+    cr_assert_eq(call("GET", admin(), "/journal", NULL, NULL, &doc), 200);
+    cr_assert_eq(cm_json_num(doc, "total", 0), 50);
+    cr_assert_eq(cm_json_num(doc, "dropped", 0), 10);
+    cJSON_Delete(doc);
+}
+
+Test(runtime_tls, https_verified_against_generated_ca, .timeout = 30)
+{
+    struct mk_runtime_config cfg = {0};
+    cJSON *doc;
+
+    cm_http_global_init();
+    rt = start(&cfg, 1);
+    cr_assert_not_null(mk_runtime_ca_file(rt));
+    cr_assert(strncmp(demo_url, "https://", 8) == 0);
+    cr_assert_eq(call("GET", demo_url, "/ping", NULL, NULL, &doc), 200);
+    cr_assert(cm_json_bool(doc, "pong", 0));
+    cJSON_Delete(doc);
+    teardown();
+}
+
+Test(runtime_token, admin_token_required_when_set, .timeout = 30)
+{
+    struct mk_runtime_config cfg = {0};
+    struct cm_http_request req = {0};
+    struct cm_http_response resp;
+    const char *hdrs[] = {"Authorization: Bearer sesame", NULL};
+    char url[200];
+
+    cm_http_global_init();
+    cfg.admin_token = "sesame";
+    rt = start(&cfg, 0);
+    cr_assert_eq(call("GET", admin(), "/health", NULL, NULL, NULL), 401);
+    snprintf(url, sizeof(url), "%s/health", admin());
+    req.url = url;
+    req.headers = hdrs;
+    cm_http_response_init(&resp);
+    cr_assert_eq(cm_http_perform(&req, &resp), 0);
+    cr_assert_eq(resp.status, 200);
+    cm_http_response_release(&resp);
+    teardown();
+}
+
+Test(runtime_token, non_loopback_admin_needs_token)
+{
+    struct mk_runtime_config cfg = {0};
+    struct cm_err err = {{0}};
+    struct mk_runtime *r;
+
+    cfg.admin_bind = "0.0.0.0";
+    r = mk_runtime_new(&cfg);
+    cr_assert_eq(mk_runtime_add(r, "demo", 0, 0, &err), 0);
+    cr_assert_eq(mk_runtime_start(r, &err), CM_EAUTH);
+    cr_assert(strstr(err.msg, "without a token") != NULL, "%s", err.msg);
+    mk_runtime_free(r);
+}
+
+Test(runtime_errors, unknown_service_and_bad_state)
+{
+    struct mk_runtime_config cfg = {0};
+    struct cm_err err = {{0}};
+    struct mk_runtime *r = mk_runtime_new(&cfg);
+    cJSON *bad = cm_json_parse("{\"nosuch\":{}}", strlen("{\"nosuch\":{}}"), "s", NULL);
+
+    cr_assert_eq(mk_runtime_add(r, "mars", 0, -1, &err), CM_ENOENT);
+    cr_assert(strstr(err.msg, "unknown service 'mars'") != NULL, "%s", err.msg);
+    cr_assert_eq(mk_runtime_add(r, "demo", 0, -1, &err), 0);
+    cr_assert_eq(mk_runtime_add(r, "demo", 0, -1, &err), CM_EEXIST);
+    cr_assert_eq(mk_runtime_load(r, bad, &err), CM_ENOENT);
+    cr_assert(strstr(err.msg, "'nosuch' is not a service") != NULL, "%s", err.msg);
+    cJSON_Delete(bad);
+    mk_runtime_free(r);
+}

@@ -1,0 +1,217 @@
+/*
+ * test_common.c: the protocol-neutral helpers: bounded buffers, durations,
+ * RFC 3339 times, merge patch, subset matching, file I/O.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/fsutil.h"
+#include "common/json.h"
+#include "common/rng.h"
+#include "common/timeutil.h"
+
+Test(buf, append_grows_and_terminates)
+{
+    struct cm_buf b;
+
+    cm_buf_init(&b, 0);
+    cr_assert_str_eq(cm_buf_str(&b), "");
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(cm_buf_puts(&b, "abc"), 0);
+    cr_assert_eq(b.len, 3000);
+    cr_assert_eq(b.data[3000], '\0');
+    cm_buf_release(&b);
+}
+
+Test(buf, max_refuses_and_keeps_contents)
+{
+    struct cm_buf b;
+
+    cm_buf_init(&b, 8);
+    cr_assert_eq(cm_buf_puts(&b, "12345678"), 0);
+    cr_assert_eq(cm_buf_putc(&b, '9'), CM_ETOOBIG);
+    cr_assert_str_eq(cm_buf_str(&b), "12345678");
+    cr_assert_eq(cm_buf_printf(&b, "%d", 1), CM_ETOOBIG);
+    cr_assert_eq(b.len, 8);
+    cm_buf_release(&b);
+}
+
+Test(buf, json_string_escapes_controls)
+{
+    struct cm_buf b;
+
+    cm_buf_init(&b, 0);
+    cm_buf_json_string(&b, "a\"b\\c\n\x01");
+    cr_assert_str_eq(cm_buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\"");
+    cm_buf_release(&b);
+}
+
+Test(duration, parses_units_and_compounds)
+{
+    int64_t ms;
+
+    cr_assert_eq(cm_duration_parse("250ms", &ms), 0);
+    cr_assert_eq(ms, 250);
+    cr_assert_eq(cm_duration_parse("30m", &ms), 0);
+    cr_assert_eq(ms, 1800000);
+    cr_assert_eq(cm_duration_parse("1h30m", &ms), 0);
+    cr_assert_eq(ms, 5400000);
+    cr_assert_eq(cm_duration_parse("5d", &ms), 0);
+    cr_assert_eq(ms, 5 * 86400000LL);
+    cr_assert_eq(cm_duration_parse("1799s", &ms), 0);
+    cr_assert_eq(ms, 1799000);
+    cr_assert_eq(cm_duration_parse("42", &ms), 0);
+    cr_assert_eq(ms, 42);
+}
+
+Test(duration, refuses_garbage)
+{
+    int64_t ms = 7;
+
+    cr_assert_eq(cm_duration_parse("", &ms), CM_EPARSE);
+    cr_assert_eq(cm_duration_parse("m", &ms), CM_EPARSE);
+    cr_assert_eq(cm_duration_parse("10x", &ms), CM_EPARSE);
+    cr_assert_eq(cm_duration_parse("-5m", &ms), CM_EPARSE);
+    cr_assert_eq(cm_duration_parse("99999999999999999999d", &ms), CM_EPARSE);
+    cr_assert_eq(ms, 7);
+}
+
+Test(duration, formats_shortest)
+{
+    char out[32];
+
+    cm_duration_format(5400000, out, sizeof(out));
+    cr_assert_str_eq(out, "1h30m");
+    cm_duration_format(250, out, sizeof(out));
+    cr_assert_str_eq(out, "250ms");
+    cm_duration_format(0, out, sizeof(out));
+    cr_assert_str_eq(out, "0s");
+}
+
+Test(time, parses_forms_and_offsets)
+{
+    int64_t a, b, c, d;
+
+    cr_assert_eq(cm_time_parse("2026-03-02T09:00:00Z", &a), 0);
+    cr_assert_eq(a, 1772442000000LL);
+    cr_assert_eq(cm_time_parse("2026-03-02T10:00:00+01:00", &b), 0);
+    cr_assert_eq(cm_time_parse("2026-03-02T10:00:00+0100", &c), 0);
+    cr_assert_eq(cm_time_parse("2026-03-02T09:00:00.250Z", &d), 0);
+    cr_assert_eq(a, b);
+    cr_assert_eq(a, c);
+    cr_assert_eq(d, a + 250);
+}
+
+Test(time, refuses_garbage)
+{
+    int64_t t;
+
+    cr_assert_eq(cm_time_parse("2026-03-02", &t), CM_EPARSE);
+    cr_assert_eq(cm_time_parse("2026-13-02T09:00:00Z", &t), CM_EPARSE);
+    cr_assert_eq(cm_time_parse("2026-03-02T09:00:00", &t), CM_EPARSE);
+    cr_assert_eq(cm_time_parse("2026-03-02T09:00:00Zjunk", &t), CM_EPARSE);
+    cr_assert_eq(cm_time_parse(NULL, &t), CM_EPARSE);
+}
+
+Test(time, format_round_trips)
+{
+    char out[40];
+    int64_t t;
+
+    cm_time_format(1772442000000LL, out, sizeof(out));
+    cr_assert_str_eq(out, "2026-03-02T09:00:00Z");
+    cm_time_format(1772442000123LL, out, sizeof(out));
+    cr_assert_str_eq(out, "2026-03-02T09:00:00.123Z");
+    cr_assert_eq(cm_time_parse(out, &t), 0);
+    cr_assert_eq(t, 1772442000123LL);
+    cm_time_format(951782400000LL, out, sizeof(out)); /* leap day 2000 */
+    cr_assert_str_eq(out, "2000-02-29T00:00:00Z");
+}
+
+static cJSON *parse(const char *s)
+{
+    cJSON *j = cm_json_parse(s, strlen(s), "test", NULL);
+    cr_assert_not_null(j, "cannot parse %s", s);
+    return j;
+}
+
+Test(json, merge_patch_rfc7386)
+{
+    cJSON *t = parse("{\"a\":\"b\",\"c\":{\"d\":\"e\",\"f\":\"g\"}}");
+    cJSON *p = parse("{\"a\":\"z\",\"c\":{\"f\":null}}");
+    cJSON *want = parse("{\"a\":\"z\",\"c\":{\"d\":\"e\"}}");
+
+    t = cm_json_merge_patch(t, p);
+    cr_assert(cJSON_Compare(t, want, 1));
+    cJSON_Delete(t);
+    cJSON_Delete(p);
+    cJSON_Delete(want);
+}
+
+Test(json, subset_matches_and_refuses)
+{
+    cJSON *have = parse("{\"a\":1,\"b\":{\"c\":[{\"x\":1,\"y\":2}],\"d\":\"s\"}}");
+    cJSON *yes = parse("{\"b\":{\"c\":[{\"y\":2}]}}");
+    cJSON *no1 = parse("{\"b\":{\"d\":\"t\"}}");
+    cJSON *no2 = parse("{\"b\":{\"c\":[]}}");
+    cJSON *no3 = parse("{\"z\":null}");
+
+    cr_assert(cm_json_subset(yes, have));
+    cr_assert_not(cm_json_subset(no1, have));
+    cr_assert_not(cm_json_subset(no2, have));
+    cr_assert_not(cm_json_subset(no3, have));
+    cJSON_Delete(have);
+    cJSON_Delete(yes);
+    cJSON_Delete(no1);
+    cJSON_Delete(no2);
+    cJSON_Delete(no3);
+}
+
+Test(json, parse_error_names_line_and_column)
+{
+    struct cm_err err;
+    const char *text = "{\n  \"a\": 1,\n  oops\n}";
+
+    cr_assert_null(cm_json_parse(text, strlen(text), "x.json", &err));
+    cr_assert(strstr(err.msg, "x.json: invalid JSON at line 3") != NULL, "%s", err.msg);
+    cr_assert_null(cm_json_parse("", 0, "y.json", &err));
+    cr_assert(strstr(err.msg, "y.json: empty") != NULL, "%s", err.msg);
+}
+
+Test(fsutil, atomic_write_then_read)
+{
+    char dir[] = "/tmp/secmock-test-XXXXXX", path[64], *data;
+    size_t len;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/f.json", dir);
+    cr_assert_eq(cm_write_file_atomic(path, "hello", 5), 0);
+    cr_assert_eq(cm_read_file(path, 100, &data, &len), 0);
+    cr_assert_eq(len, 5);
+    cr_assert_str_eq(data, "hello");
+    free(data);
+    cr_assert_eq(cm_read_file(path, 3, &data, &len), CM_ETOOBIG);
+    unlink(path);
+    cr_assert_eq(cm_read_file(path, 100, &data, &len), CM_ENOENT);
+    rmdir(dir);
+}
+
+Test(rng, seeded_sequences_repeat)
+{
+    struct cm_rng a, b;
+
+    cm_rng_seed(&a, 42);
+    cm_rng_seed(&b, 42);
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(cm_rng_next(&a), cm_rng_next(&b));
+    for (int i = 0; i < 1000; i++) {
+        double u = cm_rng_unit(&a);
+        cr_assert(u >= 0.0 && u < 1.0);
+        cr_assert_lt(cm_rng_below(&a, 7), 7);
+    }
+}
