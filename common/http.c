@@ -102,6 +102,11 @@ int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *
             cm_strlcpy(resp->error, curl_easy_strerror(rc), sizeof(resp->error));
         if (rc == CURLE_OPERATION_TIMEDOUT)
             out = CM_ETIMEDOUT;
+        else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+                 rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM)
+            out = CM_ETLS;
+        else if (rc == CURLE_PARTIAL_FILE)
+            out = CM_ECONN; /* the answer was cut short: as good as a dropped connection */
         else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                  rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
                  rc == CURLE_INTERFACE_FAILED)

@@ -41,8 +41,9 @@ struct cm_http_response {
 void cm_http_global_init(void);
 void cm_http_response_init(struct cm_http_response *r);
 void cm_http_response_release(struct cm_http_response *r);
-/* Performs the exchange. Returns 0 when an answer came (any status), CM_ETIMEDOUT,
- * CM_ECONN or CM_EPROTO otherwise (resp->error says more). */
+/* Performs the exchange. Returns 0 when a whole answer came (any status); otherwise
+ * CM_ETIMEDOUT, CM_ETLS (certificate or handshake), CM_ECONN (refused, reset, or an
+ * answer cut short) or CM_EPROTO, with resp->error saying more. */
 int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *resp);
 /* Copies the value of response header name (case-insensitive) into out; 0 or CM_ENOENT. */
 int cm_http_header(const struct cm_http_response *resp, const char *name, char *out, size_t size);

@@ -4,6 +4,7 @@
  */
 #include "mock/kit/fault.h"
 
+#include "common/buf.h"
 #include "common/json.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
@@ -27,6 +28,7 @@ static void fault_free(struct mk_fault *x)
 {
     free(x->body);
     free(x->content_type);
+    free(x->headers);
     free(x);
 }
 
@@ -124,6 +126,28 @@ int mk_faults_arm(struct mk_faults *f, const cJSON *spec, struct cm_err *err)
         free(x->content_type);
         x->content_type = cm_strdup(it->valuestring);
     }
+    it = cJSON_GetObjectItemCaseSensitive(spec, "headers");
+    if (it) {
+        const cJSON *h;
+        struct cm_buf hb;
+        if (!cJSON_IsObject(it)) {
+            rc = cm_fail(err, CM_EINVAL, "fault.headers: expected an object of strings");
+            goto fail;
+        }
+        cm_buf_init(&hb, 64 * 1024);
+        cJSON_ArrayForEach(h, it)
+        {
+            if (!cJSON_IsString(h) || strpbrk(h->string, ":\r\n") ||
+                strpbrk(h->valuestring, "\r\n")) {
+                cm_buf_release(&hb);
+                rc = cm_fail(err, CM_EINVAL, "fault.headers.%s: expected a one-line string",
+                             h->string);
+                goto fail;
+            }
+            cm_buf_printf(&hb, "%s: %s\n", h->string, h->valuestring);
+        }
+        x->headers = cm_buf_steal(&hb, NULL);
+    }
     it = cJSON_GetObjectItemCaseSensitive(spec, "delay");
     if (it) {
         if (cJSON_IsNumber(it) && it->valuedouble >= 0) {
@@ -198,6 +222,7 @@ int mk_faults_match(struct mk_faults *f, const char *service, const char *method
         hit->delay_ms = x->delay_ms;
         hit->body = cm_strdup(x->body);
         hit->content_type = cm_strdup(x->content_type);
+        hit->headers = cm_strdup(x->headers);
         x->fired++;
         if (x->remaining > 0 && --x->remaining == 0) {
             *pp = x->next;
@@ -214,7 +239,8 @@ void mk_fault_hit_release(struct mk_fault_hit *hit)
 {
     free(hit->body);
     free(hit->content_type);
-    hit->body = hit->content_type = NULL;
+    free(hit->headers);
+    hit->body = hit->content_type = hit->headers = NULL;
 }
 
 cJSON *mk_faults_list(struct mk_faults *f)
@@ -236,6 +262,8 @@ cJSON *mk_faults_list(struct mk_faults *f)
             cJSON_AddNumberToObject(o, "status", x->status);
         if (x->body)
             cJSON_AddStringToObject(o, "body", x->body);
+        if (x->headers)
+            cJSON_AddStringToObject(o, "headers", x->headers);
         if (x->delay_ms)
             cJSON_AddNumberToObject(o, "delay_ms", (double)x->delay_ms);
         if (x->remaining >= 0)

@@ -6,7 +6,7 @@
  * until cleared), each time with `probability` (1 by default) drawn from its
  * own seeded generator, so a run can be replayed. Kinds:
  *
- *   status     answer `status` with `body` (and content type) instead of the handler
+ *   status     answer `status` with `body` (content type, headers) instead of the handler
  *   delay      wait `delay_ms` of real time, then handle normally
  *   reset      close the connection with a TCP reset, no answer
  *   truncate   send the handler's answer but cut the body at half its length
@@ -43,6 +43,7 @@ struct mk_fault {
     int status;
     char *body;         /* owned; may be NULL */
     char *content_type; /* owned; may be NULL */
+    char *headers;      /* owned "Name: value\n" lines added to the answer; may be NULL */
     int64_t delay_ms;
     int64_t remaining; /* -1 = unlimited */
     double probability;
@@ -59,6 +60,7 @@ struct mk_fault_hit {
     int64_t delay_ms;
     char *body;         /* caller frees with free() */
     char *content_type; /* caller frees with free() */
+    char *headers;      /* "Name: value\n" lines; caller frees with free() */
 };
 
 struct mk_faults {

@@ -163,6 +163,26 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct mk_resp
     return ret;
 }
 
+/* Adds "Name: value\n" lines (already validated when the fault was armed). */
+static void add_fault_headers(struct mk_response *resp, const char *lines)
+{
+    char name[128];
+
+    while (lines && *lines) {
+        const char *colon = strchr(lines, ':'), *eol = strchr(lines, '\n');
+        char *value;
+        if (colon == NULL || eol == NULL || colon > eol)
+            break;
+        if ((size_t)(colon - lines) < sizeof(name)) {
+            cm_strlcpy(name, lines, (size_t)(colon - lines) + 1);
+            value = cm_strndup(colon + 2, (size_t)(eol - colon - 2));
+            mk_resp_header(resp, name, value);
+            free(value);
+        }
+        lines = eol + 1;
+    }
+}
+
 static void make_malformed(struct mk_response *resp)
 {
     size_t keep = resp->body.len / 2;
@@ -261,6 +281,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             if (hit.content_type)
                 cm_strlcpy(resp.content_type, hit.content_type, sizeof(resp.content_type));
             cm_buf_puts(&resp.body, hit.body ? hit.body : "");
+            add_fault_headers(&resp, hit.headers);
             mk_req_verdict(&req, "fault:status");
         } else if (st->too_big) {
             mk_req_verdict(&req, "body_too_large");

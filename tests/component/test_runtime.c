@@ -216,6 +216,32 @@ Test(runtime, fault_reset_and_truncate_fail_the_client)
     cm_http_response_release(&resp);
 }
 
+Test(runtime, fault_status_carries_headers)
+{
+    struct cm_http_request req = {0};
+    struct cm_http_response resp;
+    char url[200], value[32];
+
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"kind\":\"status\",\"status\":429,"
+                      "\"headers\":{\"Retry-After\":\"30\"},\"count\":1}",
+                      NULL, NULL),
+                 201);
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"kind\":\"status\",\"status\":429,"
+                      "\"headers\":{\"Bad:Name\":\"x\"}}",
+                      NULL, NULL),
+                 400);
+    snprintf(url, sizeof(url), "%s/ping", demo_url);
+    req.url = url;
+    cm_http_response_init(&resp);
+    cr_assert_eq(cm_http_perform(&req, &resp), 0);
+    cr_assert_eq(resp.status, 429);
+    cr_assert_eq(cm_http_header(&resp, "retry-after", value, sizeof(value)), 0);
+    cr_assert_str_eq(value, "30");
+    cm_http_response_release(&resp);
+}
+
 Test(runtime, fault_bad_spec_and_unknown_service)
 {
     cJSON *doc;
