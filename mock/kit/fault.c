@@ -69,9 +69,9 @@ static int copy_field(const cJSON *spec, const char *key, char *dst, size_t size
 
 int mk_faults_arm(struct mk_faults *f, const cJSON *spec, struct cm_err *err)
 {
-    static const char *const known[] = {"service",     "method", "path",         "kind",
-                                        "status",      "body",   "delay",        "count",
-                                        "probability", "seed",   "content_type", NULL};
+    static const char *const known[] = {"service",      "method",  "path",  "kind",        "status",
+                                        "body",         "delay",   "count", "probability", "seed",
+                                        "content_type", "headers", NULL};
     struct mk_fault *x, **tail;
     const cJSON *it;
     int rc, id;
