@@ -1,0 +1,2 @@
+-- get.lua: wrk script for a plain GET of the trivial route (demo /ping).
+wrk.method = "GET"
