@@ -64,7 +64,7 @@ static void usage(FILE *out)
           "  --freeze               start with the clock frozen\n"
           "  --body-max BYTES       largest request body (default 8388608)\n"
           "  --journal-max N        journal entries kept (default 100000)\n"
-          "  --threads N            threads per listener (default 2)\n"
+          "  --threads N            threads per listener (default 1)\n"
           "  --trust-forwarded      take the client address from X-Forwarded-For\n"
           "  -v, --verbose          one log line per request\n"
           "  --list                 list the services this build can run\n"

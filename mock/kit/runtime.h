@@ -35,7 +35,7 @@ struct mk_runtime_config {
     const char *admin_token; /* required on every admin call when set; mandatory off loopback */
     size_t body_max;         /* 0 = MK_BODY_MAX_DEFAULT */
     size_t journal_max;      /* 0 = MK_JOURNAL_DEFAULT */
-    unsigned threads;        /* per listener; 0 = 2 */
+    unsigned threads;        /* per listener; 0 = 1 (each listener already has its own) */
     int trust_forwarded;     /* take the peer from X-Forwarded-For */
     int verbose;             /* one log line per request */
     const char *tls_dir;     /* where ca.pem is written; NULL = a new folder under $TMPDIR */

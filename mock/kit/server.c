@@ -393,7 +393,7 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
 {
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
-    unsigned threads = rt->cfg.threads ? rt->cfg.threads : 2;
+    unsigned threads = rt->cfg.threads ? rt->cfg.threads : 1;
     int rc;
 
     l->rt = rt;
