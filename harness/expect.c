@@ -63,7 +63,7 @@ static int check_regex(const cJSON *want, const char *stream, const char *text, 
 
     if (!cJSON_IsString(want))
         return 0;
-    rc = regcomp(&re, want->valuestring, REG_EXTENDED | REG_NOSUB);
+    rc = regcomp(&re, want->valuestring, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
     if (rc) {
         regerror(rc, &re, msg, sizeof(msg));
         return cm_fail(err, CM_EINVAL, "%s_regex /%s/: invalid regular expression: %s", stream,
@@ -95,8 +95,9 @@ int hx_expect_process(const cJSON *expect, const struct cm_spawn_result *r, stru
     cm_spawn_describe(r, how, sizeof(how));
     if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "timeout") == 0) {
         if (!r->timed_out)
-            return cm_fail(err, CM_EINVAL, "expected the command to be stopped by its time-out, "
-                                           "but it ended by itself: %s",
+            return cm_fail(err, CM_EINVAL,
+                           "expected the command to be stopped by its time-out, "
+                           "but it ended by itself: %s",
                            how);
     } else if (r->timed_out) {
         return cm_fail(err, CM_ETIMEDOUT, "the command %s", how);

@@ -99,9 +99,9 @@ static int dotted_walk(const cJSON *doc, const char *path, const cJSON **out)
         *out = doc;
         return 0;
     }
-    for (;;) {
+    for (int first = 1;; first = 0) {
         size_t n = strcspn(p, ".[");
-        if (n == 0 && *p != '[')
+        if (n == 0 && (*p != '[' || !first))
             return CM_EINVAL;
         if (n > 0) {
             if (doc)

@@ -108,8 +108,9 @@ int hx_mock_parse_ready(struct hx_mock *m, const char *text, size_t len, struct 
     }
     cJSON_ArrayForEach(c, svcs) if (!cJSON_IsString(c))
     {
+        cm_fail(err, CM_EPROTO, "ready file: services.%s: expected a URL string", c->string);
         cJSON_Delete(doc);
-        return cm_fail(err, CM_EPROTO, "ready file: services.%s: expected a URL string", c->string);
+        return CM_EPROTO;
     }
     free(m->admin_url);
     free(m->ca_file);

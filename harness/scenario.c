@@ -462,7 +462,7 @@ static int ld_regex(struct ld *l, const cJSON *c)
         return ld_fail(l, "expected a string (a POSIX extended regular expression)");
     if (strstr(c->valuestring, "${"))
         return 0; /* compiled after expansion, at run time */
-    rc = regcomp(&re, c->valuestring, REG_EXTENDED | REG_NOSUB);
+    rc = regcomp(&re, c->valuestring, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
     if (rc) {
         regerror(rc, &re, msg, sizeof(msg));
         return ld_fail(l, "invalid regular expression: %s", msg);

@@ -1,0 +1,188 @@
+/*
+ * test_harness_scenario.c: loading scenario files. A good file that uses
+ * every step kind loads into the expected model; each kind of bad file is
+ * refused with a message naming the file and the JSON path of the problem.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "harness/scenario.h"
+
+#define DATA SECMOCK_SOURCE_DIR "/tests/data/harness/"
+
+static struct hx_scenario *load(const char *rel, struct cm_err *err)
+{
+    char *path = cm_asprintf("%s%s", DATA, rel);
+    struct hx_scenario *sc = hx_scenario_load(path, err);
+
+    free(path);
+    return sc;
+}
+
+/* Loads a bad file and checks the message has the file name and every fragment. */
+static void refused(const char *name, const char *const *fragments)
+{
+    struct cm_err err = {{0}};
+    char *rel = cm_asprintf("bad/%s.json", name);
+    struct hx_scenario *sc = load(rel, &err);
+    int i;
+
+    cr_assert_null(sc, "%s loaded but should not", name);
+    cr_assert(strstr(err.msg, rel) != NULL, "%s: message does not name the file: %s", name,
+              err.msg);
+    for (i = 0; fragments[i]; i++)
+        cr_assert(strstr(err.msg, fragments[i]) != NULL, "%s: expected '%s' in: %s", name,
+                  fragments[i], err.msg);
+    free(rel);
+}
+
+#define REFUSED(name, ...)                                                                         \
+    do {                                                                                           \
+        static const char *const frags_[] = {__VA_ARGS__, NULL};                                   \
+        refused(name, frags_);                                                                     \
+    } while (0)
+
+Test(harness_scenario, full_file_loads_into_the_model)
+{
+    struct cm_err err = {{0}};
+    struct hx_scenario *sc = load("good/full.json", &err);
+    const struct hx_service *demo;
+
+    cr_assert_not_null(sc, "%s", err.msg);
+    cr_assert_str_eq(sc->name, "harness-test/full");
+    cr_assert_str_eq(sc->family, "harness-test");
+    cr_assert_str_eq(sc->summary, "Uses every step kind once.");
+    cr_assert_eq(sc->ntags, 2);
+    cr_assert(hx_scenario_has_tag(sc, "t2"));
+    cr_assert_not(hx_scenario_has_tag(sc, "t3"));
+    cr_assert_eq(sc->nservices, 3);
+    demo = hx_scenario_service(sc, "demo");
+    cr_assert_not_null(demo);
+    /* The fixture and the start-up patch are merged. */
+    cr_assert_str_eq(cJSON_GetObjectItem(demo->state, "token")->valuestring, "t0");
+    cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(demo->state, "items"), "a"));
+    cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(demo->state, "items"), "b"));
+    cr_assert_eq(demo->tls, -1);
+    cr_assert_eq(hx_scenario_service(sc, "sse-eu")->tls, 1);
+    cr_assert_eq(hx_scenario_service(sc, "ctr")->tls, 0);
+    cr_assert_null(hx_scenario_service(sc, "sse-eu")->state);
+    cr_assert(sc->has_clock);
+    cr_assert_eq(sc->clock_start_ms, 1772442000000LL);
+    cr_assert_eq(sc->clock_frozen, 0);
+    cr_assert_str_eq(sc->client_source, "127.0.0.7");
+    cr_assert_eq(sc->timeout_ms, 120000);
+    cr_assert_eq(sc->nsteps, 16);
+    cr_assert_eq(sc->steps[0].kind, HX_STEP_ADVANCE);
+    cr_assert_eq(sc->steps[2].kind, HX_STEP_SET_CLOCK);
+    cr_assert_eq(sc->steps[4].kind, HX_STEP_LOAD);
+    cr_assert_not_null(sc->steps[4].state, "a load step's state file is loaded up front");
+    cr_assert_null(sc->steps[5].state);
+    cr_assert_eq(sc->steps[8].kind, HX_STEP_ACTION);
+    cr_assert_not_null(sc->steps[8].save);
+    cr_assert_eq(sc->steps[9].kind, HX_STEP_HTTP);
+    cr_assert_str_eq(sc->steps[9].name, "uses the saved token");
+    cr_assert_eq(sc->steps[9].timeout_ms, 5000);
+    cr_assert_eq(sc->steps[10].kind, HX_STEP_CLIENT);
+    cr_assert_eq(sc->steps[10].timeout_ms, HX_STEP_TIMEOUT_DEFAULT_MS);
+    cr_assert_not_null(sc->steps[10].env);
+    cr_assert_eq(sc->steps[11].kind, HX_STEP_RUN);
+    cr_assert_eq(sc->steps[11].faketime, 0);
+    cr_assert_eq(sc->steps[10].faketime, 1);
+    cr_assert_eq(sc->steps[15].kind, HX_STEP_CHECK_FILE);
+    hx_scenario_free(sc);
+}
+
+Test(harness_scenario, minimal_file_gets_defaults)
+{
+    struct cm_err err = {{0}};
+    struct hx_scenario *sc = load("good/minimal.json", &err);
+
+    cr_assert_not_null(sc, "%s", err.msg);
+    cr_assert_str_eq(sc->summary, "");
+    cr_assert_eq(sc->timeout_ms, HX_TIMEOUT_DEFAULT_MS);
+    cr_assert_eq(sc->has_clock, 0);
+    cr_assert_null(sc->client_source);
+    cr_assert_null(sc->skip);
+    cr_assert_null(sc->steps[0].expect);
+    cr_assert_str_eq(sc->family, "harness-test");
+    hx_scenario_free(sc);
+    hx_scenario_free(NULL);
+}
+
+Test(harness_scenario, missing_file)
+{
+    struct cm_err err = {{0}};
+
+    cr_assert_null(load("good/nope.json", &err));
+    cr_assert(strstr(err.msg, "no such file") != NULL, "%s", err.msg);
+}
+
+Test(harness_scenario, invalid_json_names_line_and_column)
+{
+    REFUSED("invalid-json", "invalid JSON at line 4, column");
+    REFUSED("empty", "invalid JSON");
+}
+
+Test(harness_scenario, wrong_types_name_the_json_path)
+{
+    REFUSED("wrong-type-exit", ": steps[2].expect.exit: expected an integer");
+    REFUSED("wrong-type-name", ": name: expected a string");
+    REFUSED("not-object", "expected an object");
+    REFUSED("string-argv", "steps[0].run: expected a non-empty array of strings");
+    REFUSED("argv-number", "steps[0].run[1]: expected a string");
+    REFUSED("clear-faults-false", "steps[0].clear_faults: expected true");
+    REFUSED("bad-duration", "steps[0].advance: expected a duration");
+    REFUSED("bad-time", "clock.start: expected an RFC 3339 time");
+    REFUSED("bad-regex", "steps[0].expect.stdout_regex: invalid regular expression");
+    REFUSED("bad-pointer", "steps[0].action.save.t: expected a JSON pointer");
+    REFUSED("bad-service-name", "services.Demo: bad service name");
+}
+
+Test(harness_scenario, unknown_steps_and_keys_are_errors)
+{
+    REFUSED("unknown-step", "steps[0]: unknown step or key 'htpp' (did you mean 'http'?)");
+    REFUSED("unknown-step-far", "steps[0]: unknown step or key 'teleport' (steps are: advance");
+    REFUSED("unknown-top-key", ": unknown key 'servces' (did you mean 'services'?)");
+    REFUSED("unknown-expect-key",
+            "steps[0].expect: unknown key 'stdout_contain' (did you mean 'stdout_contains'?)");
+    REFUSED("two-actions", "steps[0]: a step has one action, found both 'run' and 'client'");
+    REFUSED("no-action", "steps[0]: a step needs an action key");
+    REFUSED("expect-on-journal", "steps[0].expect: a \"journal\" step takes no \"expect\"");
+    REFUSED("timeout-on-advance", "steps[0].timeout: only http, action, client and run");
+    REFUSED("bad-fault-kind", "steps[0].fault.kind: unknown fault kind 'rest' (did you mean "
+                              "'reset'?)");
+    REFUSED("duplicate-key", "duplicate key 'name'");
+    REFUSED("unknown-service-ref",
+            "steps[0].http.service: 'mimecast' is not a service of this scenario");
+}
+
+Test(harness_scenario, missing_required_keys)
+{
+    REFUSED("missing-name", "missing required key 'name'");
+    REFUSED("missing-steps", "missing required key 'steps'");
+    REFUSED("empty-steps", "steps: expected a non-empty array of steps");
+    REFUSED("no-services", "services: expected an object naming at least one service");
+    REFUSED("missing-http-path", "steps[0].http: missing required key 'path'");
+    REFUSED("missing-fixture", "services.demo.state: cannot open", "nope.json");
+}
+
+Test(harness_scenario, variables_are_checked_at_load_time)
+{
+    REFUSED("unknown-var", "steps[0].http.path: unknown variable '${demo.ur}'");
+    REFUSED("unknown-vars-name",
+            "steps[0].run[1]: unknown variable '${vars.b}': no 'b' in \"vars\"");
+    REFUSED("saved-before-save",
+            "steps[0].run[1]: unknown variable '${saved.tok}': no earlier step "
+            "saves 'tok'");
+    REFUSED("unterminated-var", "steps[0].run[1]: unterminated '${'");
+    REFUSED("bad-state-var", "steps[0].run[1]: ${state.demo.items[x]}: bad state path");
+}
+
+Test(harness_scenario, kind_names_round_trip)
+{
+    cr_assert_str_eq(hx_step_kind_name(HX_STEP_HTTP), "http");
+    cr_assert_str_eq(hx_step_kind_name(HX_STEP_CHECK_FILE), "check_file");
+    cr_assert_str_eq(hx_step_kind_name(HX_STEP__COUNT), "?");
+}
