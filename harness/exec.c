@@ -305,6 +305,20 @@ static int env_apply(struct run *r, struct envlist *e, const cJSON *map, const c
     return 0;
 }
 
+/* Variables the harness sets itself: an inherited value would point at another mock. */
+static int harness_owned(const char *name, size_t n)
+{
+    static const char *const owned[] = {
+        "SECMOCK_ADMIN_URL", "SECMOCK_ADMIN_TOKEN", "SECMOCK_CA_FILE",        "SECMOCK_SOURCE_ADDR",
+        "SECMOCK_WORKDIR",   "SECMOCK_CLOCK",       "SECMOCK_TIME_OFFSET_MS", NULL};
+    int i;
+
+    for (i = 0; owned[i]; i++)
+        if (strlen(owned[i]) == n && strncmp(owned[i], name, n) == 0)
+            return 1;
+    return n > 12 && strncmp(name, "SECMOCK_", 8) == 0 && strncmp(name + n - 4, "_URL", 4) == 0;
+}
+
 static int build_env(struct run *r, const struct hx_step *st, struct envlist *e, struct cm_err *err)
 {
     const cJSON *svc;
@@ -314,8 +328,8 @@ static int build_env(struct run *r, const struct hx_step *st, struct envlist *e,
     memset(e, 0, sizeof(*e));
     for (p = environ; p && *p; p++) {
         const char *eq = strchr(*p, '=');
-        if (eq == NULL || strncmp(*p, "SECMOCK_", 8) == 0)
-            continue; /* a harness inside a scenario must not leak its own settings */
+        if (eq == NULL || harness_owned(*p, (size_t)(eq - *p)))
+            continue; /* only the scenario's mock may be named, never an outer one */
         {
             char *n = cm_strndup(*p, (size_t)(eq - *p));
             env_set(e, n, eq + 1);

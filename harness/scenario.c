@@ -616,9 +616,9 @@ static int ld_journal(struct ld *l, const cJSON *c)
 
 static int ld_fault(struct ld *l, const cJSON *c)
 {
-    static const char *const keys[] = {"service", "method",      "path",         "kind",
-                                       "status",  "body",        "content_type", "delay",
-                                       "count",   "probability", "seed",         NULL};
+    static const char *const keys[] = {"service", "method",       "path",  "kind",  "status",
+                                       "body",    "content_type", "delay", "count", "probability",
+                                       "seed",    "headers",      NULL};
     static const char *const req[] = {"service", NULL};
     static const char *const kinds[] = {"status", "delay", "reset", "truncate", "malformed", NULL};
     const char *kind = NULL;
@@ -643,6 +643,7 @@ static int ld_fault(struct ld *l, const cJSON *c)
             return rc;
         }
     }
+    LD_AT(l, c, "headers", ld_string_map(l, at_));
     prob = cJSON_GetObjectItemCaseSensitive(c, "probability");
     if (prob && (!cJSON_IsNumber(prob) || prob->valuedouble < 0 || prob->valuedouble > 1)) {
         size_t mark = ld_key(l, "probability");

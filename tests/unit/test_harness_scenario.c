@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "common/mem.h"
 #include "harness/scenario.h"
+#include "harness/select.h"
 
 #define DATA SECMOCK_SOURCE_DIR "/tests/data/harness/"
 
@@ -185,4 +187,31 @@ Test(harness_scenario, kind_names_round_trip)
     cr_assert_str_eq(hx_step_kind_name(HX_STEP_HTTP), "http");
     cr_assert_str_eq(hx_step_kind_name(HX_STEP_CHECK_FILE), "check_file");
     cr_assert_str_eq(hx_step_kind_name(HX_STEP__COUNT), "?");
+}
+
+/* Every scenario shipped in the repository loads, and the editor schema is JSON Schema 2020-12. */
+Test(harness_scenario, repository_scenarios_load)
+{
+    const char *paths[] = {SECMOCK_SOURCE_DIR "/scenarios"};
+    struct cm_err err = {{0}};
+    char **files = NULL;
+    size_t n = 0, i;
+    cJSON *schema;
+
+    cr_assert_eq(hx_discover(paths, 1, &files, &n, &err), 0, "%s", err.msg);
+    cr_assert_geq(n, 6, "the demo family has at least six scenarios");
+    for (i = 0; i < n; i++) {
+        struct hx_scenario *sc = hx_scenario_load(files[i], &err);
+        cr_assert_not_null(sc, "%s", err.msg);
+        cr_assert_str_eq(sc->family, strncmp(sc->name, "demo/", 5) == 0 ? "demo" : sc->family);
+        hx_scenario_free(sc);
+        free(files[i]);
+    }
+    free(files);
+    schema = cm_json_load_file(SECMOCK_SOURCE_DIR "/scenarios/scenario.schema.json", &err);
+    cr_assert_not_null(schema, "%s", err.msg);
+    cr_assert_str_eq(cJSON_GetObjectItem(schema, "$schema")->valuestring,
+                     "https://json-schema.org/draft/2020-12/schema");
+    cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(schema, "$defs"), "step"));
+    cJSON_Delete(schema);
 }
