@@ -287,15 +287,16 @@ static void env_free(struct envlist *e)
     free(e->kv);
 }
 
-static int env_apply(struct run *r, struct envlist *e, const cJSON *map, const char *sub,
+/* Expands and sets each NAME of map; where is map's "<file>: <path>" for errors. */
+static int env_apply(struct run *r, struct envlist *e, const cJSON *map, const char *where,
                      struct cm_err *err)
 {
     const cJSON *c;
 
     cJSON_ArrayForEach(c, map)
     {
-        char *v, *w = cm_asprintf("%s.%s", sub, c->string);
-        int rc = expand_str(r, c->valuestring, w, &v, err);
+        char *v, *w = cm_asprintf("%s.%s", where, c->string);
+        int rc = hx_vars_expand_str(&r->vars, c->valuestring, w, &v, err);
         free(w);
         if (rc)
             return rc;
@@ -379,10 +380,20 @@ static int build_env(struct run *r, const struct hx_step *st, struct envlist *e,
             free(val);
         }
     }
-    if (r->sc->env && (rc = env_apply(r, e, r->sc->env, "(scenario env)", err)) != 0)
-        return rc;
-    if (st->env && (rc = env_apply(r, e, st->env, "env", err)) != 0)
-        return rc;
+    if (r->sc->env) {
+        char *w = cm_asprintf("%s: env", r->sc->file);
+        rc = env_apply(r, e, r->sc->env, w, err);
+        free(w);
+        if (rc)
+            return rc;
+    }
+    if (st->env) {
+        char *w = where_sub(r, "env");
+        rc = env_apply(r, e, st->env, w, err);
+        free(w);
+        if (rc)
+            return rc;
+    }
     return 0;
 }
 
