@@ -136,15 +136,6 @@ static int expand_json(struct run *r, const cJSON *node, const char *sub, cJSON 
     return rc;
 }
 
-static int expand_str(struct run *r, const char *s, const char *sub, char **out, struct cm_err *err)
-{
-    char *w = where_sub(r, sub);
-    int rc = hx_vars_expand_str(&r->vars, s, w, out, err);
-
-    free(w);
-    return rc;
-}
-
 /* Percent-encodes a path segment. Caller frees. */
 static char *url_segment(const char *s)
 {
