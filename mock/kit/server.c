@@ -133,8 +133,14 @@ static void sleep_ms(int64_t ms)
 
 /* Sends resp; with truncate set, only half the body reaches the wire. */
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct mk_response *resp,
-                                     int truncate)
+                                     int truncate, int64_t now_ms)
 {
+    static const char *const days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int64_t secs = now_ms / 1000, days_since = secs / 86400, y;
+    unsigned mo, d;
+    char date[40];
     struct MHD_Response *r;
     enum MHD_Result ret;
     size_t len;
@@ -154,6 +160,12 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct mk_resp
         cm_error("cannot create a response");
         return MHD_NO;
     }
+    /* The Date header tells the virtual time, as the vendor's would tell its own. */
+    cm_civil_from_days(days_since, &y, &mo, &d);
+    snprintf(date, sizeof(date), "%s, %02u %s %04lld %02d:%02d:%02d GMT",
+             days[((days_since % 7) + 7) % 7], d, months[mo - 1], (long long)y,
+             (int)(secs % 86400 / 3600), (int)(secs % 3600 / 60), (int)(secs % 60));
+    MHD_add_response_header(r, MHD_HTTP_HEADER_DATE, date);
     if (resp->content_type[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     for (i = 0; i < resp->nheaders; i++)
@@ -263,7 +275,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else {
             mk__admin_dispatch(&req, &resp);
         }
-        ret = send_response(conn, &resp, 0);
+        ret = send_response(conn, &resp, 0, req.now_ms);
         goto out;
     }
 
@@ -301,14 +313,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else if (fired && hit.kind == MK_FAULT_DELAY && strcmp(req.verdict, "ok") == 0) {
             mk_req_verdict(&req, "fault:delay");
         }
-        ret = send_response(conn, &resp, truncate);
     }
+    /* Journal before the answer leaves: a client that got its answer must find the entry. */
     mk_redact_query(req.query, redacted, sizeof(redacted));
     mk_journal_add(&rt->journal, req.now_ms, cm_mono_us() - st->t0_us, resp.status, l->svc->name,
                    method, url, redacted, req.verdict, peer, req.detail);
     if (rt->cfg.verbose)
         cm_info("%s %s %s%s%s -> %d %s (%s)", l->svc->name, method, url, redacted[0] ? "?" : "",
                 redacted, resp.status, req.verdict, peer);
+    if (!(fired && hit.kind == MK_FAULT_RESET))
+        ret = send_response(conn, &resp, truncate, req.now_ms);
 out:
     mk_fault_hit_release(&hit);
     mk_resp_release(&resp);
@@ -391,8 +405,8 @@ static int bind_socket(const char *addr, int port, int *fd_out, int *port_out, s
 int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, int port, int tls,
                struct cm_err *err)
 {
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
     unsigned threads = rt->cfg.threads ? rt->cfg.threads : 1;
     int rc;
 

@@ -110,6 +110,24 @@ Test(runtime, clock_set_freeze_advance_reaches_service)
     cJSON_Delete(doc);
 }
 
+Test(runtime, date_header_tells_virtual_time)
+{
+    struct cm_http_request req = {0};
+    struct cm_http_response resp;
+    char url[200], value[64];
+
+    cr_assert_eq(call("POST", admin(), "/clock",
+                      "{\"set\":\"2026-03-02T09:00:00Z\",\"freeze\":true}", NULL, NULL),
+                 200);
+    snprintf(url, sizeof(url), "%s/ping", demo_url);
+    req.url = url;
+    cm_http_response_init(&resp);
+    cr_assert_eq(cm_http_perform(&req, &resp), 0);
+    cr_assert_eq(cm_http_header(&resp, "Date", value, sizeof(value)), 0);
+    cr_assert_str_eq(value, "Mon, 02 Mar 2026 09:00:00 GMT");
+    cm_http_response_release(&resp);
+}
+
 Test(runtime, clock_refuses_bad_members)
 {
     cJSON *doc;

@@ -1,0 +1,188 @@
+/*
+ * test_serve_cli.c: `secmock serve` as a user runs it: the ready file, a
+ * config file, clean exit on SIGTERM, and a clear error with a non-zero exit
+ * for every bad input (unknown service, unreadable or invalid state, a port
+ * in use, bad options, an admin API off loopback without a token).
+ */
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "common/json.h"
+#include "common/spawn.h"
+#include "common/timeutil.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/secmock-serve-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(serve_cli, .init = setup, .fini = teardown, .timeout = 30);
+
+static const char *path_in(const char *name)
+{
+    static char p[4][128];
+    static int i;
+
+    i = (i + 1) % 4;
+    snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
+    return p[i];
+}
+
+static void write_text(const char *name, const char *text)
+{
+    cr_assert_eq(cm_write_file_atomic(path_in(name), text, strlen(text)), 0);
+}
+
+/* Runs `secmock serve ARGS...` expecting it to fail at start; returns its stderr. */
+static char *fails(int want_exit, const char *const *args)
+{
+    const char *argv[32] = {SECMOCK_BINARY, "serve"};
+    struct cm_spawn_opts o = {0};
+    struct cm_spawn_result r;
+    size_t n = 2;
+    char *err;
+
+    for (; *args && n < 31; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    o.argv = argv;
+    o.timeout_ms = 10000;
+    cm_spawn_result_init(&r);
+    cr_assert_eq(cm_spawn_run(&o, &r, NULL), 0);
+    cr_assert(r.exited, "secmock serve did not exit by itself");
+    cr_assert_eq(r.exit_code, want_exit, "exit %d, stderr: %s", r.exit_code, cm_buf_str(&r.err));
+    err = strdup(cm_buf_str(&r.err));
+    cm_spawn_result_release(&r);
+    return err;
+}
+
+#define ASSERT_FAILS_WITH(code, text, ...)                                                         \
+    do {                                                                                           \
+        const char *a_[] = {__VA_ARGS__, NULL};                                                    \
+        char *e_ = fails(code, a_);                                                                \
+        cr_assert(strstr(e_, text) != NULL, "stderr '%s' lacks '%s'", e_, text);                   \
+        free(e_);                                                                                  \
+    } while (0)
+
+Test(serve_cli, unknown_service)
+{
+    ASSERT_FAILS_WITH(1, "unknown service 'pluto': known services are", "--services", "pluto");
+}
+
+Test(serve_cli, no_services)
+{
+    ASSERT_FAILS_WITH(1, "no services to run", "--admin-port", "0");
+}
+
+Test(serve_cli, missing_state_file)
+{
+    ASSERT_FAILS_WITH(1, "no such file", "--services", "demo", "--state", path_in("nope.json"));
+}
+
+Test(serve_cli, invalid_state_json)
+{
+    write_text("bad.json", "{\"demo\": {\n  \"items\": [\n}");
+    ASSERT_FAILS_WITH(1, "invalid JSON at line 3", "--services", "demo", "--state",
+                      path_in("bad.json"));
+}
+
+Test(serve_cli, state_for_absent_service)
+{
+    write_text("other.json", "{\"mars\": {}}");
+    ASSERT_FAILS_WITH(1, "'mars' is not a service of this process", "--services", "demo", "--state",
+                      path_in("other.json"));
+}
+
+Test(serve_cli, invalid_state_content)
+{
+    write_text("content.json", "{\"demo\": {\"allow\": [\"999.1.1.1\"]}}");
+    ASSERT_FAILS_WITH(1, "allow: '999.1.1.1' is not an address", "--services", "demo", "--state",
+                      path_in("content.json"));
+}
+
+Test(serve_cli, port_in_use)
+{
+    struct sockaddr_in sin = {0};
+    socklen_t len = sizeof(sin);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    char arg[32];
+
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+    cr_assert_eq(listen(fd, 1), 0);
+    getsockname(fd, (struct sockaddr *)&sin, &len);
+    snprintf(arg, sizeof(arg), "demo=%d", ntohs(sin.sin_port));
+    ASSERT_FAILS_WITH(1, "the port is in use", "--services", "demo", "--port", arg);
+    close(fd);
+}
+
+Test(serve_cli, bad_options)
+{
+    ASSERT_FAILS_WITH(2, "unknown option '--colour'", "--services", "demo", "--colour");
+    ASSERT_FAILS_WITH(2, "--port: expected SERVICE=PORT", "--services", "demo", "--port", "80");
+    ASSERT_FAILS_WITH(2, "--admin-port: expected 0 to 65535", "--admin-port", "70000");
+    ASSERT_FAILS_WITH(2, "--services needs a value", "--services");
+    ASSERT_FAILS_WITH(1, "--clock: 'soon' is not an RFC 3339 time", "--services", "demo", "--clock",
+                      "soon");
+}
+
+Test(serve_cli, admin_off_loopback_needs_token)
+{
+    ASSERT_FAILS_WITH(1, "without a token", "--services", "demo", "--admin-bind", "0.0.0.0");
+}
+
+Test(serve_cli, config_file_ready_file_and_sigterm)
+{
+    struct cm_proc p;
+    struct cm_spawn_opts o = {0};
+    const char *ready = path_in("ready.json");
+    const char *argv[] = {SECMOCK_BINARY, "serve", "--config", path_in("cfg.json"),
+                          "--ready-file", ready,   NULL};
+    cJSON *doc = NULL;
+    int64_t deadline;
+    char *text;
+    size_t len;
+
+    write_text("cfg.json", "{\"services\": {\"demo\": {\"port\": 0}},"
+                           " \"clock\": {\"start\": \"2026-03-02T09:00:00Z\", \"frozen\": true}}");
+    o.argv = argv;
+    cr_assert_eq(cm_proc_start(&p, &o, NULL), 0);
+    deadline = cm_mono_us() + 5000000;
+    while (cm_read_file(ready, 1 << 20, &text, &len) != 0) {
+        cr_assert_eq(cm_proc_wait(&p, 5), 0, "secmock serve ended before its ready file: %s",
+                     cm_buf_str(&p.res.err));
+        cr_assert_lt(cm_mono_us(), deadline, "no ready file within 5 s");
+    }
+    doc = cm_json_parse(text, len, "ready", NULL);
+    free(text);
+    cr_assert_not_null(doc);
+    cr_assert_eq(cm_json_num(doc, "pid", 0), p.pid);
+    cr_assert(strncmp(cm_json_str(doc, "admin", ""), "http://127.0.0.1:", 17) == 0);
+    cr_assert(strncmp(cm_json_str(cJSON_GetObjectItem(doc, "services"), "demo", ""),
+                      "http://127.0.0.1:", 17) == 0);
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "ca_file")));
+    cJSON_Delete(doc);
+    cm_proc_stop(&p);
+    cr_assert(p.res.exited && p.res.exit_code == 0, "did not exit cleanly on SIGTERM: %s",
+              cm_buf_str(&p.res.err));
+    cm_proc_release(&p);
+}
