@@ -9,6 +9,7 @@
  * row. Every level answers --help; errors of usage exit 2 (enum rc_exit).
  */
 #include "client/client.h"
+#include "client/mimecast_cmd.h"
 
 #include "common/log.h"
 
@@ -17,7 +18,7 @@
 
 static const struct rc_integration integrations[] = {
     {"mimecast", "Mimecast: API keys and TTP log ingestion with MITRE mapping (Sophos Central)",
-     NULL},
+     rc_mm_commands},
     {"esa", "Cisco ESA: Security Services Exchange device registration", NULL},
     {"ctr", "Cisco Threat Response / XDR: investigate and remediate email observables", NULL},
     {"cte", "Netskope Cloud Exchange: share file hashes between Mimecast and Netskope", NULL},

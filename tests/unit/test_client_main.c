@@ -93,8 +93,8 @@ Test(client_main, integration_help_says_not_built_yet)
 
 Test(client_main, unbuilt_integration_is_a_usage_error)
 {
-    cr_assert_eq(client("mimecast", "keys", NULL), RC_EXIT_USAGE);
-    cr_assert_not_null(strstr(errs(), "'mimecast' is not built yet"));
+    cr_assert_eq(client("esa", "register", NULL), RC_EXIT_USAGE);
+    cr_assert_not_null(strstr(errs(), "'esa' is not built yet"));
 }
 
 Test(client_main, unknown_name_is_a_usage_error)

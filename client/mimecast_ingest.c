@@ -1,0 +1,422 @@
+/*
+ * mimecast_ingest.c: `secmock client mimecast ingest --type T`, the Sophos
+ * Central integration's data ingestion for one log type.
+ *
+ * One run:
+ *   1. load the checkpoint (or start at --since), and adopt alerts a crashed
+ *      run wrote past the checkpoint's output offset (mimecast_checkpoint.h);
+ *   2. ask for the logs from the boundary (inclusive) to now, oldest first,
+ *      pageSize records a page, following meta.pagination.next until it is
+ *      absent (or repeats, or --max-pages is reached);
+ *   3. per record: drop a wrong format, skip what an earlier run handled at
+ *      the boundary, drop what Mimecast marked safe or trusted, else append
+ *      the alert (mimecast_map.h);
+ *   4. after each page: fsync the alerts, then replace the checkpoint;
+ *   5. print the summary.
+ *
+ * A failure after some pages keeps what those pages produced (alerts and
+ * checkpoint), prints the summary with "error", and exits with the error's
+ * code; the next run continues from there.
+ */
+#include "client/mimecast_checkpoint.h"
+#include "client/mimecast_cmd.h"
+#include "client/mimecast_proto.h"
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/mem.h"
+#include "common/timeutil.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct counts {
+    long pages, records, alerts, dropped_format, dropped_safe, duplicates, before, recovered;
+};
+
+/* --since: an RFC 3339 (or Mimecast) time, or a duration back from now. */
+static int parse_since(const char *v, int64_t now, int64_t *out)
+{
+    int64_t d;
+
+    if (rc_mm_time_parse(v, out) == 0 || cm_time_parse(v, out) == 0)
+        return 0;
+    if (cm_duration_parse(v, &d) == 0) {
+        *out = now - d;
+        return 0;
+    }
+    return CM_EINVAL;
+}
+
+/* The output file as an absolute path (caller frees), or NULL for stdout. */
+static char *absolute_output(const struct rc_output *o)
+{
+    char cwd[PATH_MAX];
+
+    if (o->path == NULL)
+        return NULL;
+    if (o->path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+        return cm_strdup(o->path);
+    return cm_asprintf("%s/%s", cwd, o->path);
+}
+
+static int64_t file_size(const char *path)
+{
+    struct stat st;
+
+    return path && stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+/* The request body of one page. */
+static cJSON *page_body(const struct rc_mm_logtype *t, int64_t from, int64_t to, long page_size,
+                        const char *token)
+{
+    cJSON *root = cJSON_CreateObject(), *meta, *pag, *data, *item;
+    char ts[RC_MM_TIME_SIZE];
+
+    meta = cJSON_AddObjectToObject(root, "meta");
+    pag = cJSON_AddObjectToObject(meta, "pagination");
+    cJSON_AddNumberToObject(pag, "pageSize", (double)page_size);
+    if (token)
+        cJSON_AddStringToObject(pag, "pageToken", token);
+    data = cJSON_AddArrayToObject(root, "data");
+    item = cJSON_CreateObject();
+    cJSON_AddBoolToObject(item, "oldestFirst", 1);
+    rc_mm_time_format(from, ts);
+    cJSON_AddStringToObject(item, "from", ts);
+    rc_mm_time_format(to, ts);
+    cJSON_AddStringToObject(item, "to", ts);
+    if (strcmp(t->name, "url") == 0) {
+        cJSON_AddStringToObject(item, "route", "all");
+        cJSON_AddStringToObject(item, "scanResult", "all");
+    } else if (strcmp(t->name, "attachment") == 0) {
+        cJSON_AddStringToObject(item, "route", "all");
+        cJSON_AddStringToObject(item, "result", "all");
+    }
+    cJSON_AddItemToArray(data, item);
+    return root;
+}
+
+static void summary(struct rc_ctx *ctx, const struct rc_mm_session *s, const char *type,
+                    const struct counts *n, const struct rc_mm_checkpoint *cp, const char *cp_path,
+                    const char *out_abs, int64_t from, int64_t to, int complete,
+                    const char *stopped, const char *error)
+{
+    cJSON *doc = cJSON_CreateObject();
+    char when[40], *text;
+
+    cJSON_AddStringToObject(doc, "type", type);
+    cJSON_AddStringToObject(doc, "api", s->api == RC_MM_API2 ? "2.0" : "1.0");
+    cJSON_AddNumberToObject(doc, "pages", (double)n->pages);
+    cJSON_AddNumberToObject(doc, "records", (double)n->records);
+    cJSON_AddNumberToObject(doc, "alerts", (double)n->alerts);
+    cJSON_AddNumberToObject(doc, "dropped_format", (double)n->dropped_format);
+    cJSON_AddNumberToObject(doc, "dropped_safe", (double)n->dropped_safe);
+    cJSON_AddNumberToObject(doc, "duplicates_skipped", (double)n->duplicates);
+    cJSON_AddNumberToObject(doc, "before_checkpoint", (double)n->before);
+    cJSON_AddNumberToObject(doc, "recovered", (double)n->recovered);
+    cJSON_AddNumberToObject(doc, "binding_refreshes", s->refreshes);
+    cJSON_AddNumberToObject(doc, "tokens", s->token_count);
+    cm_time_format(from, when, sizeof(when));
+    cJSON_AddStringToObject(doc, "from", when);
+    cm_time_format(to, when, sizeof(when));
+    cJSON_AddStringToObject(doc, "to", when);
+    if (cp) {
+        cm_time_format(cp->boundary_ms, when, sizeof(when));
+        cJSON_AddStringToObject(doc, "checkpoint", when);
+        cJSON_AddNumberToObject(doc, "at_checkpoint", (double)cp->n_seen);
+    } else {
+        cJSON_AddNullToObject(doc, "checkpoint");
+    }
+    if (cp_path)
+        cJSON_AddStringToObject(doc, "checkpoint_file", cp_path);
+    else
+        cJSON_AddNullToObject(doc, "checkpoint_file");
+    if (out_abs)
+        cJSON_AddStringToObject(doc, "output", out_abs);
+    else
+        cJSON_AddNullToObject(doc, "output");
+    cJSON_AddBoolToObject(doc, "complete", complete);
+    if (stopped)
+        cJSON_AddStringToObject(doc, "stopped", stopped);
+    if (error)
+        cJSON_AddStringToObject(doc, "error", error);
+    text = cm_json_print(doc);
+    /* With the alerts on stdout, the summary goes to stderr so stdout stays JSON lines. */
+    fprintf(ctx->out.path ? stdout : stderr, "%s\n", text);
+    fflush(ctx->out.path ? stdout : stderr);
+    free(text);
+    cJSON_Delete(doc);
+}
+
+/* The records of a page: data[0][list_key]. NULL with *bad set when the answer has a data
+ * item without the list; an empty data array is an empty page. */
+static const cJSON *page_records(const cJSON *doc, const struct rc_mm_logtype *t, int *bad)
+{
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data");
+    const cJSON *d0 = cJSON_IsArray(data) ? cJSON_GetArrayItem(data, 0) : NULL;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(d0, t->list_key);
+
+    *bad = 0;
+    if (d0 == NULL)
+        return NULL;
+    if (!cJSON_IsArray(list))
+        *bad = 1;
+    return cJSON_IsArray(list) ? list : NULL;
+}
+
+int rc_mm_ingest_run(struct rc_ctx *ctx)
+{
+    const char *type = NULL, *cp_path = NULL, *since = "7d", *stopped = NULL;
+    const struct rc_mm_logtype *t;
+    struct rc_mm_creds creds;
+    struct rc_mm_session s;
+    struct rc_mm_checkpoint cp;
+    struct rc_mm_dedup dd;
+    struct counts n;
+    struct cm_err err = {{0}};
+    long long page_size = 500, max_pages = 0;
+    int64_t now = 0, from = 0, to = 0, start = 0, last_ts = INT64_MIN;
+    char *out_abs = NULL, *token = NULL, where[192];
+    size_t adopted = 0;
+    long fruitful = 0, handled_before = 0;
+    int code, rc, have_cp = 0, have_dd = 0, have_s = 0, warned_order = 0, complete = 0;
+    const char *error = NULL;
+
+    memset(&n, 0, sizeof(n));
+    memset(&cp, 0, sizeof(cp));
+    memset(&dd, 0, sizeof(dd));
+    code = rc_mm_read_creds(ctx, &creds);
+    if (code)
+        return code;
+    code = RC_EXIT_USAGE;
+    if (ctx->cfg.n_args) {
+        cm_error("ingest: unexpected operand '%s' (see --help)", ctx->cfg.args[0]);
+        goto out;
+    }
+    if (((rc = rc_config_string(&ctx->cfg, "ingest.type", &type, &err)) && rc != CM_ENOENT) ||
+        ((rc = rc_config_string(&ctx->cfg, "ingest.checkpoint", &cp_path, &err)) &&
+         rc != CM_ENOENT) ||
+        ((rc = rc_config_string(&ctx->cfg, "ingest.since", &since, &err)) && rc != CM_ENOENT) ||
+        (rc = rc_config_int(&ctx->cfg, "ingest.page_size", 1, 10000, &page_size, &err)) ||
+        (rc = rc_config_int(&ctx->cfg, "ingest.max_pages", 0, LONG_MAX, &max_pages, &err))) {
+        cm_error("%s", err.msg);
+        goto out;
+    }
+    if (type == NULL) {
+        cm_error("ingest: --type is required: url, impersonation or attachment (one type per "
+                 "integration, as in Sophos Central; the same credentials can run all three)");
+        goto out;
+    }
+    t = rc_mm_logtype_find(type);
+    if (t == NULL) {
+        cm_error("%s: expected url, impersonation or attachment, got '%s'",
+                 rc_config_where(&ctx->cfg, "ingest.type", where, sizeof(where)), type);
+        goto out;
+    }
+    if (cp_path && *cp_path == '\0')
+        cp_path = NULL;
+    have_s = 1;
+    if (rc_mm_session_init(&s, ctx, &creds, "logs")) {
+        cm_error("%s", s.msg);
+        code = s.exit_code;
+        goto out;
+    }
+    s.logtype = t;
+    rc = rc_clock_now(ctx->clock, &now, &err);
+    if (rc) {
+        cm_error("%s", err.msg);
+        code = rc_exit_for(rc);
+        goto out;
+    }
+    if (parse_since(since, now, &start) != 0) {
+        cm_error("%s: expected an RFC 3339 time such as 2026-03-01T00:00:00Z or a duration such "
+                 "as 24h, got '%s'",
+                 rc_config_where(&ctx->cfg, "ingest.since", where, sizeof(where)), since);
+        goto out;
+    }
+    out_abs = absolute_output(&ctx->out);
+
+    /* 1. Where to resume. */
+    rc = cp_path ? rc_mm_cp_load(cp_path, &cp, &err) : CM_ENOENT;
+    if (rc == CM_ENOENT) {
+        rc_mm_cp_init(&cp, t->name, start);
+        if (cp_path == NULL)
+            cm_warn("no --checkpoint: this run starts at --since and the next one will too");
+    } else if (rc) {
+        cm_error("%s", err.msg);
+        goto out;
+    } else if (strcmp(cp.type, t->name) != 0) {
+        cm_error("the checkpoint '%s' belongs to the %s logs, not %s: give each integration "
+                 "its own --checkpoint",
+                 cp_path, cp.type, t->name);
+        rc_mm_cp_release(&cp);
+        goto out;
+    }
+    have_cp = 1;
+    if (cp_path) {
+        rc = rc_mm_cp_recover(&cp, out_abs, &adopted, &err);
+        if (rc) {
+            cm_error("%s", err.msg);
+            goto out;
+        }
+        if (adopted) {
+            cm_warn("adopted %zu alerts an interrupted run wrote to '%s' after its last "
+                    "checkpoint",
+                    adopted, out_abs);
+            n.recovered = (long)adopted;
+        }
+        rc_mm_cp_set_output(&cp, out_abs, out_abs ? file_size(out_abs) : 0);
+        if (adopted && (rc = rc_mm_cp_save(cp_path, &cp, now, &err)) != 0) {
+            cm_error("%s", err.msg);
+            code = RC_EXIT_USAGE;
+            goto out;
+        }
+    }
+    rc_mm_dedup_init(&dd, &cp);
+    have_dd = 1;
+    from = cp.boundary_ms;
+    to = now;
+    if (from > to) {
+        cm_warn("the checkpoint (%lld) is ahead of the clock; nothing to ask for until then",
+                (long long)from);
+        complete = 1;
+        code = RC_EXIT_OK;
+        goto out;
+    }
+
+    /* 2-4. The pages. */
+    for (;;) {
+        cJSON *body = page_body(t, from, to, (long)page_size, token), *doc = NULL;
+        const cJSON *list, *rec, *next;
+        int bad;
+
+        rc = rc_mm_call(&s, RC_MM_OP_LOGS, t->path, body, &doc);
+        cJSON_Delete(body);
+        if (rc) {
+            cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, s.msg);
+            error = s.msg;
+            code = s.exit_code;
+            goto out;
+        }
+        list = page_records(doc, t, &bad);
+        if (bad) {
+            cJSON_Delete(doc);
+            snprintf(s.msg, sizeof(s.msg), "Mimecast's answer has no \"%s\" list in data[0]",
+                     t->list_key);
+            cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, s.msg);
+            error = s.msg;
+            code = RC_EXIT_REMOTE;
+            goto out;
+        }
+        cJSON_ArrayForEach(rec, list)
+        {
+            char key[RC_MM_KEY_SIZE];
+            const char *why;
+            int64_t ts = 0;
+            enum rc_mm_verdict v = rc_mm_check(t, rec, &ts, &why);
+            enum rc_mm_seen seen;
+
+            n.records++;
+            if (v == RC_MM_DROP_FORMAT) {
+                n.dropped_format++;
+                cm_debug("dropped a record of the wrong format: %s", why);
+                continue;
+            }
+            rc_mm_record_key(rec, key);
+            seen = rc_mm_dedup_check(&dd, ts, key);
+            if (seen == RC_MM_SEEN_BEFORE) {
+                n.before++;
+                continue;
+            }
+            if (seen == RC_MM_SEEN_DUP) {
+                n.duplicates++;
+                continue;
+            }
+            if (ts < last_ts && !warned_order) {
+                cm_warn("Mimecast returned records out of time order (oldestFirst was asked)");
+                warned_order = 1;
+            }
+            if (ts > last_ts)
+                last_ts = ts;
+            if (v == RC_MM_DROP_SAFE) {
+                n.dropped_safe++;
+                cm_debug("dropped a record marked safe by %s", why);
+            } else {
+                cJSON *alert = rc_mm_alert(t, rec, ts, key);
+                rc = rc_output_jsonl(&ctx->out, alert, &err);
+                cJSON_Delete(alert);
+                if (rc) {
+                    cJSON_Delete(doc);
+                    cm_error("%s", err.msg);
+                    error = err.msg;
+                    code = RC_EXIT_USAGE;
+                    goto out;
+                }
+                n.alerts++;
+            }
+            rc_mm_cp_advance(&cp, ts, key);
+        }
+        n.pages++;
+        if (n.alerts + n.dropped_safe > handled_before)
+            fruitful++;
+        handled_before = n.alerts + n.dropped_safe;
+        next = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "meta"),
+                                             "pagination"),
+            "next");
+        /* Alerts first, durable; then the checkpoint that covers them. */
+        if (rc_output_flush(&ctx->out, &err) != 0) {
+            cJSON_Delete(doc);
+            cm_error("%s", err.msg);
+            error = err.msg;
+            code = RC_EXIT_USAGE;
+            goto out;
+        }
+        if (cp_path) {
+            rc_mm_cp_set_output(&cp, out_abs, out_abs ? file_size(out_abs) : 0);
+            if ((rc = rc_mm_cp_save(cp_path, &cp, now, &err)) != 0) {
+                cJSON_Delete(doc);
+                cm_error("%s", err.msg);
+                error = err.msg;
+                code = RC_EXIT_USAGE;
+                goto out;
+            }
+        }
+        if (!cJSON_IsString(next) || next->valuestring[0] == '\0') {
+            cJSON_Delete(doc);
+            complete = 1;
+            break;
+        }
+        if (token && strcmp(token, next->valuestring) == 0) {
+            cJSON_Delete(doc);
+            cm_warn("Mimecast returned the same page token twice; stopping here");
+            stopped = "repeated_page_token";
+            break;
+        }
+        free(token);
+        token = cm_strdup(next->valuestring);
+        cJSON_Delete(doc);
+        if (max_pages > 0 && fruitful >= max_pages) {
+            stopped = "max_pages";
+            break;
+        }
+    }
+    code = RC_EXIT_OK;
+out:
+    if (have_cp && (code != RC_EXIT_USAGE || error))
+        summary(ctx, &s, cp.type, &n, &cp, cp_path, out_abs, from, to, complete, stopped, error);
+    if (have_dd)
+        rc_mm_dedup_release(&dd);
+    if (have_cp)
+        rc_mm_cp_release(&cp);
+    if (have_s)
+        rc_mm_session_release(&s);
+    free(token);
+    free(out_abs);
+    return code;
+}
