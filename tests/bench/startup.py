@@ -8,7 +8,7 @@ and reads its VmRSS from /proc.
 
 usage: startup.py SECMOCK [--runs N]
 """
-import os, statistics, subprocess, sys, tempfile, time
+import os, shutil, statistics, subprocess, sys, tempfile, time
 
 def services(secmock):
     out = subprocess.run([secmock, "serve", "--list"], capture_output=True, text=True, check=True)
@@ -42,6 +42,7 @@ def one(secmock, svcs, keep=False):
                     rss = int(line.split()[1]) / 1024
     p.terminate()
     p.wait(5)
+    shutil.rmtree(d, ignore_errors=True)
     return dt, rss
 
 def main():

@@ -62,7 +62,15 @@ static int parse(struct rc_config *c, const char *const *args, struct cm_err *er
     return rc_config_parse(c, tables, argc, argv, err);
 }
 
-TestSuite(client_config, .init = setup);
+static void teardown(void)
+{
+    char cmd[96];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(client_config, .init = setup, .fini = teardown);
 
 Test(client_config, defaults_apply_when_nothing_is_set)
 {
