@@ -7,11 +7,13 @@
 #include <stddef.h>
 
 extern const struct mk_service_ops demo_service_ops;
+extern const struct mk_service_ops ns_service_ops;
 extern const struct mk_service_ops sse_service_ops;
 extern const struct mk_service_ops ctr_service_ops;
 
 const struct mk_service_ops *const mk_service_types[] = {
     &demo_service_ops,
+    &ns_service_ops,
     &sse_service_ops,
     &ctr_service_ops,
     NULL,
