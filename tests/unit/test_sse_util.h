@@ -115,6 +115,14 @@ static inline char *cx_state(const char *svc, const char *fixture, ...)
     return cm_buf_steal(&b, NULL);
 }
 
+static inline void cx_set_time(struct mk_runtime *rt, const char *when)
+{
+    int64_t ms;
+
+    cr_assert_eq(cm_time_parse(when, &ms), 0);
+    mk_clock_set(mk_runtime_clock(rt), ms);
+}
+
 static inline void cx_advance(struct mk_runtime *rt, const char *duration)
 {
     int64_t ms;
