@@ -9,6 +9,8 @@
  * row. Every level answers --help; errors of usage exit 2 (enum rc_exit).
  */
 #include "client/client.h"
+#include "client/ctr_cmd.h"
+#include "client/esa_cmd.h"
 #include "client/mimecast_cmd.h"
 
 #include "common/log.h"
@@ -19,8 +21,9 @@
 static const struct rc_integration integrations[] = {
     {"mimecast", "Mimecast: API keys and TTP log ingestion with MITRE mapping (Sophos Central)",
      rc_mm_commands},
-    {"esa", "Cisco ESA: Security Services Exchange device registration", NULL},
-    {"ctr", "Cisco Threat Response / XDR: investigate and remediate email observables", NULL},
+    {"esa", "Cisco ESA: Security Services Exchange device registration", rc_esa_commands},
+    {"ctr", "Cisco Threat Response / XDR: investigate and remediate email observables",
+     rc_ctr_commands},
     {"cte", "Netskope Cloud Exchange: share file hashes between Mimecast and Netskope", NULL},
     {NULL, NULL, NULL},
 };
