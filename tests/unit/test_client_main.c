@@ -87,14 +87,14 @@ Test(client_main, no_arguments_is_a_usage_error)
 
 Test(client_main, integration_help_says_not_built_yet)
 {
-    cr_assert_eq(client("esa", "--help", NULL), RC_EXIT_OK);
-    cr_assert_not_null(strstr(out(), "The esa flow is not built yet."));
+    cr_assert_eq(client("cte", "--help", NULL), RC_EXIT_OK);
+    cr_assert_not_null(strstr(out(), "The cte flow is not built yet."));
 }
 
 Test(client_main, unbuilt_integration_is_a_usage_error)
 {
-    cr_assert_eq(client("esa", "register", NULL), RC_EXIT_USAGE);
-    cr_assert_not_null(strstr(errs(), "'esa' is not built yet"));
+    cr_assert_eq(client("cte", "share", NULL), RC_EXIT_USAGE);
+    cr_assert_not_null(strstr(errs(), "'cte' is not built yet"));
 }
 
 Test(client_main, unknown_name_is_a_usage_error)
