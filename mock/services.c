@@ -11,6 +11,8 @@ extern const struct mk_service_ops ns_service_ops;
 extern const struct mk_service_ops sse_service_ops;
 extern const struct mk_service_ops ctr_service_ops;
 
+/* One entry per line, so that adding a service is a one-line change. */
+/* clang-format off */
 const struct mk_service_ops *const mk_service_types[] = {
     &demo_service_ops,
     &ns_service_ops,
@@ -18,3 +20,4 @@ const struct mk_service_ops *const mk_service_types[] = {
     &ctr_service_ops,
     NULL,
 };
+/* clang-format on */
