@@ -143,7 +143,7 @@ static void serve_logs(const struct cm_http_request *req, struct cm_http_respons
     cr_assert_eq(rc_mm_time_parse(cm_json_str(d0, "from", ""), &from), 0);
     cr_assert_eq(rc_mm_time_parse(cm_json_str(d0, "to", ""), &to), 0);
     if (tok[0] == 'o')
-        off = atoi(tok + 1); /* test code: the token is ours */
+        off = (int)strtol(tok + 1, NULL, 10); /* test code: the token is ours */
     out = cJSON_CreateObject();
     list = cJSON_CreateArray();
     cJSON_ArrayForEach(rec, fk.records)
