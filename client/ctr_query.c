@@ -26,7 +26,7 @@ const char rc_ctr_syntax_help[] =
     "  domain:\"cisco.com\"              cisco_mid:\"12345\"\n"
     "  email:\"noreply@cisco.com\"       sha256:\"<64 hex digits>\"\n"
     "  email_messageid:\"123-abc-456@cisco.com\"\n"
-    "  file_name:\"invoice.pdf\"\n";
+    "  file_name:\"invoice.pdf\"";
 
 enum check { ANY, IPV4, IPV6, DOMAIN, EMAIL, MID, HEX64, HEX40, HEX32, NOSPACE };
 
@@ -340,8 +340,8 @@ int rc_ctr_query_parse(const char *q, struct rc_ctr_query *out, struct cm_buf *m
             {
                 const char *want = check_value(t, cm_buf_str(&val));
                 if (want) {
-                    cm_buf_printf(msg, "wrong syntax in '%.*s': a %s is %s", (int)(p - term), term,
-                                  t->name, want);
+                    cm_buf_printf(msg, "wrong syntax in '%.*s': %s expects %s", (int)(p - term),
+                                  term, t->name, want);
                     rc = CM_EINVAL;
                     goto out;
                 }

@@ -64,7 +64,7 @@ int rc_ctr_type_known(const char *type);
  * borrowed. */
 const char *rc_ctr_type_title(const char *type);
 
-/* The tech note's examples, one per line, indented by two spaces (for messages and --help). */
+/* The tech note's examples, one per line, indented by two spaces, no final newline. */
 extern const char rc_ctr_syntax_help[];
 
 #endif
