@@ -368,3 +368,19 @@ Test(ctr_auth, state_refuses_bad_documents)
     cJSON_Delete(d2);
     mk_runtime_free(rt);
 }
+
+Test(ctr_auth, oversized_token_request)
+{
+    struct mk_runtime *rt = org_runtime("ctr-nam");
+    char *big = cm_malloc(CTR_BODY_MAX + 2);
+    struct cx_res r;
+
+    memset(big, 'a', CTR_BODY_MAX + 1);
+    big[CTR_BODY_MAX + 1] = '\0';
+    cx_call(&r, rt, "ctr-nam", "POST", "/iroh/oauth2/token", FORM, NULL, big);
+    cr_assert_eq(r.status, 413);
+    cr_assert_str_eq(cx_str(r.json, "error"), "body_too_large");
+    cx_res_release(&r);
+    free(big);
+    mk_runtime_free(rt);
+}

@@ -480,3 +480,34 @@ Test(ctr_email, trigger_refusals)
     cx_res_release(&r);
     mk_runtime_free(rt);
 }
+
+Test(ctr_email, oversized_observables)
+{
+    struct mk_runtime *rt = esa_runtime("sse-nam,ctr-nam", "ctr-esa-module.json");
+    char *big = cm_malloc(CTR_BODY_MAX + 2);
+    struct cx_res r;
+
+    memset(big, ' ', CTR_BODY_MAX + 1);
+    big[CTR_BODY_MAX + 1] = '\0';
+    big[0] = '[';
+    call(&r, rt, "/iroh/iroh-enrich/observe/observables", big);
+    cr_assert_eq(r.status, 413);
+    cx_res_release(&r);
+    call(&r, rt, "/iroh/iroh-response/respond/observables", big);
+    cr_assert_eq(r.status, 413);
+    cx_res_release(&r);
+    call(&r, rt, "/iroh/iroh-int/module-instance", big);
+    cr_assert_eq(r.status, 413);
+    cx_res_release(&r);
+    free(big);
+    /* an over-long observable value */
+    big = cm_malloc(4200);
+    memcpy(big, "[{\"type\":\"email_subject\",\"value\":\"", 35);
+    memset(big + 35, 'x', 3000);
+    memcpy(big + 3035, "\"}]", 4);
+    call(&r, rt, "/iroh/iroh-enrich/observe/observables", big);
+    cr_assert_eq(r.status, 400);
+    cx_res_release(&r);
+    free(big);
+    mk_runtime_free(rt);
+}
