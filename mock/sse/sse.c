@@ -224,7 +224,7 @@ static int reg_submit(struct mk_request *req, struct mk_response *resp)
     cJSON *doc, *dev = cJSON_CreateObject(), *services = cJSON_CreateObject(), *reg, *tok = NULL,
                 *regs, *out;
     const char *token = NULL, *org = NULL, *serial, *verdict = NULL;
-    char msg[256], where[16], id[40], cred[SSE_CREDENTIAL_LEN + 1], dev_id[40], t[40];
+    char msg[256], where[16] = "", id[40], cred[SSE_CREDENTIAL_LEN + 1], dev_id[40], t[40];
     int64_t delay = SSE_DEFAULT_DELAY_MS;
 
     sse_settle(svc, req->now_ms);
@@ -298,7 +298,12 @@ static int reg_submit(struct mk_request *req, struct mk_response *resp)
     mk_resp_json(resp, 202, out);
     mk_resp_headerf(resp, "Location", "/v1/devices/registrations/%s", id);
     mk_req_verdict(req, verdict ? verdict : "registration_accepted");
-    mk_req_detail(req, "registration %s serial %.40s", id, serial);
+    if (verdict && (strcmp(verdict, "region_mismatch") == 0 ||
+                    strcmp(verdict, "device_registered_elsewhere") == 0))
+        mk_req_detail(req, "registration %s serial %.40s: %s of region %s", id, serial,
+                      verdict[0] == 'r' ? "token" : "device", where);
+    else
+        mk_req_detail(req, "registration %s serial %.40s", id, serial);
 out:
     cJSON_Delete(doc);
     cJSON_Delete(dev);
