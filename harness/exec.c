@@ -442,7 +442,7 @@ static int step_fault(struct run *r, const struct hx_step *st, struct cm_err *er
 static int step_action(struct run *r, const struct hx_step *st, struct cm_err *err)
 {
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(st->arg, "args");
-    cJSON *body = NULL, *answer = NULL;
+    cJSON *body = NULL, *answer = NULL, *expect = NULL;
     char *svc = url_segment(cm_json_str(st->arg, "service", ""));
     char *name = url_segment(cm_json_str(st->arg, "name", ""));
     char *path = cm_asprintf("/services/%s/actions/%s", svc, name);
@@ -452,11 +452,14 @@ static int step_action(struct run *r, const struct hx_step *st, struct cm_err *e
         rc = expand_json(r, args, "action.args", &body, err);
     else
         body = cJSON_CreateObject();
+    if (rc == 0 && st->expect)
+        rc = expand_json(r, st->expect, "expect", &expect, err);
     if (rc == 0)
-        rc = admin(r, "POST", path, body, st->expect, &answer, err);
+        rc = admin(r, "POST", path, body, expect, &answer, err);
     if (rc == 0 && st->save)
         rc = save_values(r, st->save, answer, "the action's answer", err);
     cJSON_Delete(body);
+    cJSON_Delete(expect);
     cJSON_Delete(answer);
     free(svc);
     free(name);
