@@ -672,9 +672,19 @@ int rc_ctr_remediate_run(struct rc_ctx *ctx)
     cJSON_AddStringToObject(out, "status", status);
     code = print_json(ctx, out);
     if (code == 0 && strcasecmp(status, "success") != 0) {
-        cm_error("remediate: the module '%s' answered '%s' to %s", cm_json_str(act, "module", "?"),
-                 status, rc_ctr_remedy_title(remedy));
-        code = RC_EXIT_REMOTE;
+        const char *ecode = "", *emsg = "";
+        rc_ctr_first_error(answer, &ecode, &emsg);
+        cm_buf_reset(&msg);
+        cm_buf_printf(&msg,
+                      "remediate: %s of %s %s failed in module '%s': ", rc_ctr_remedy_title(remedy),
+                      rc_ctr_type_title(type), value, cm_json_str(act, "module", "?"));
+        if (*ecode)
+            cm_buf_printf(&msg, "%s%s%s", ecode, *emsg ? ": " : "", emsg);
+        else
+            cm_buf_printf(&msg, "status '%s'", status);
+        cm_error("%s", cm_buf_str(&msg));
+        code = config_error(ecode) || strstr(ecode, "not-configured") ? RC_CISCO_EXIT_FIX
+                                                                      : RC_EXIT_REMOTE;
     }
 out:
     cJSON_Delete(out);
