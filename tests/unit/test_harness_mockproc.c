@@ -146,7 +146,7 @@ Test(harness_mockproc, early_exit_is_reported_with_the_log)
 
 Test(harness_mockproc, clean_start_and_stop)
 {
-    char *bin = fake_secmock("echo starting >&2; write_ready; trap 'exit 0' TERM; "
+    char *bin = fake_secmock("echo starting >&2; trap 'exit 0' TERM; write_ready; "
                              "while :; do sleep 0.05; done");
     struct hx_mock m;
     struct cm_err err = {{0}};
@@ -169,7 +169,8 @@ Test(harness_mockproc, clean_start_and_stop)
 
 Test(harness_mockproc, crash_on_shutdown_fails)
 {
-    char *bin = fake_secmock("write_ready; trap 'echo dying >&2; kill -SEGV $$' TERM; "
+    /* the trap goes in before the ready file, or a quick stop could beat it */
+    char *bin = fake_secmock("trap 'echo dying >&2; kill -SEGV $$' TERM; write_ready; "
                              "while :; do sleep 0.05; done");
     struct hx_mock m;
     struct cm_err err = {{0}};
