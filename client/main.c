@@ -9,6 +9,7 @@
  * row. Every level answers --help; errors of usage exit 2 (enum rc_exit).
  */
 #include "client/client.h"
+#include "client/cte_sync.h"
 #include "client/ctr_cmd.h"
 #include "client/esa_cmd.h"
 #include "client/mimecast_cmd.h"
@@ -24,7 +25,8 @@ static const struct rc_integration integrations[] = {
     {"esa", "Cisco ESA: Security Services Exchange device registration", rc_esa_commands},
     {"ctr", "Cisco Threat Response / XDR: investigate and remediate email observables",
      rc_ctr_commands},
-    {"cte", "Netskope Cloud Exchange: share file hashes between Mimecast and Netskope", NULL},
+    {"cte", "Netskope Cloud Exchange: share file hashes between Mimecast and Netskope",
+     rc_cte_commands},
     {NULL, NULL, NULL},
 };
 

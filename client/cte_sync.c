@@ -1,0 +1,360 @@
+/*
+ * cte_sync.c: one Threat Exchange cycle of `secmock client cte sync`, in
+ * Cloud Exchange's order (../shared/vendor/netskope.md 4.4 to 4.7):
+ *
+ *   1. aging: values past expires_at become inactive;
+ *   2. pull: each plugin configuration whose sync interval has passed pulls
+ *      (Netskope alerts, Mimecast feeds) into the store; with retraction
+ *      on, a Mimecast configuration with a retraction interval then
+ *      re-reads that many days of its feeds and retracts what is gone;
+ *   3. share: each sharing configuration sends what its rule selects from
+ *      its source's active, non-retracted records: Netskope (patch not
+ *      supported) the whole list every cycle, the placeholder when empty;
+ *      Mimecast only values not yet marked shared to it, in batches of
+ *      1000, after the BYO package check; then retracted values it had
+ *      received, as DELETE.
+ *
+ * Restart safety: a value is marked shared to a Mimecast destination only
+ * once its batch was accepted, and the store is saved after each batch; a
+ * run stopped between two batches sends the rest, and nothing twice, when
+ * it runs again. A Netskope list is idempotent (the whole list each time).
+ *
+ * Per-configuration state (in the store's "plugins"): "last_pull_at",
+ * "checkpoint" (Mimecast: where the next feed pull starts), "iterator"
+ * (Netskope, cte_netskope.c), and "last_pull" / "last_share" records
+ * ({"at", "success", "count", "message"}) for `cte status`.
+ */
+#include "client/cte_sync.h"
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/mem.h"
+#include "common/timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+static int64_t state_time(const cJSON *state, const char *key, int64_t dflt)
+{
+    int64_t ms;
+    const char *v = cm_json_str(state, key, NULL);
+
+    return v && cm_time_parse(v, &ms) == 0 ? ms : dflt;
+}
+
+static void state_set_time(cJSON *state, const char *key, int64_t ms)
+{
+    char t[40];
+
+    cm_time_format(ms, t, sizeof(t));
+    cJSON_DeleteItemFromObjectCaseSensitive(state, key);
+    cJSON_AddStringToObject(state, key, t);
+}
+
+static void record(struct rc_cte_run *run, cJSON *state, const char *key, int ok, int count,
+                   const char *message)
+{
+    cJSON *r = cJSON_CreateObject();
+    char t[40];
+
+    cm_time_format(run->now, t, sizeof(t));
+    cJSON_AddStringToObject(r, "at", t);
+    cJSON_AddBoolToObject(r, "success", ok);
+    cJSON_AddNumberToObject(r, "count", count);
+    cJSON_AddStringToObject(r, "message", message);
+    cJSON_DeleteItemFromObjectCaseSensitive(state, key);
+    cJSON_AddItemToObject(state, key, r);
+}
+
+static void save(struct rc_cte_run *run)
+{
+    struct cm_err err = {{0}};
+
+    if (rc_cte_store_save(run->store, &err) != 0)
+        rc_cte_log(run, RC_CTE_ERROR, NULL, "CTE_1000", err.msg,
+                   "Check that the store's folder is writable.",
+                   "Error occurred while storing indicators.");
+}
+
+static void retraction_check(struct rc_cte_run *run, const struct rc_cte_plugin *p,
+                             struct rc_cte_summary *sum)
+{
+    cJSON *seen = cJSON_CreateObject(), *ioc, *rec;
+    int pulled = 0, n = 0;
+
+    if (rc_cte_mm_pull(run, p, run->now - (int64_t)p->retraction_days * DAY_MS, seen, &pulled) ==
+        0) {
+        cJSON_ArrayForEach(ioc, run->store->iocs)
+        {
+            rec = rc_cte_ioc_source(ioc, p->name);
+            if (rec && !cm_json_bool(rec, "retracted", 0) &&
+                !cJSON_GetObjectItemCaseSensitive(seen, ioc->string)) {
+                rc_cte_store_retract(run->store, p->name, ioc->string);
+                n++;
+            }
+        }
+        if (n)
+            rc_cte_log(run, RC_CTE_INFO, p, NULL, NULL, NULL,
+                       "[Retraction] %d indicator(s) no longer in the feed of the last %d day(s) "
+                       "marked retracted.",
+                       n, p->retraction_days);
+        sum->retracted += n;
+    }
+    cJSON_Delete(seen);
+}
+
+static void pull(struct rc_cte_run *run, const struct rc_cte_plugin *p, struct rc_cte_summary *sum)
+{
+    cJSON *state = rc_cte_store_plugin(run->store, p->name);
+    int64_t last = state_time(state, "last_pull_at", -1);
+    int count = 0, rc, before = run->log.errors;
+
+    if (!p->pull || (last >= 0 && run->now < last + p->interval_ms))
+        return;
+    if (p->kind == RC_CTE_NETSKOPE) {
+        rc = rc_cte_ns_pull(run, p, &count);
+    } else {
+        int64_t start = state_time(state, "checkpoint", run->now - (int64_t)p->days * DAY_MS);
+
+        rc = rc_cte_mm_pull(run, p, start, NULL, &count);
+        if (rc == 0)
+            state_set_time(state, "checkpoint", run->now);
+    }
+    state = rc_cte_store_plugin(run->store, p->name);
+    state_set_time(state, "last_pull_at", run->now);
+    if (rc == 0) {
+        rc_cte_log(run, RC_CTE_INFO, p, NULL, NULL, NULL, "Successfully pulled %d indicator(s).",
+                   count);
+        record(run, state, "last_pull", 1, count, "");
+    } else {
+        record(run, state, "last_pull", 0, count,
+               run->log.errors > before ? "pull failed: see the log" : "pull failed");
+    }
+    sum->pulled += count;
+    if (rc == 0 && p->kind == RC_CTE_MIMECAST && run->cfg->retraction && p->retraction_days > 0)
+        retraction_check(run, p, sum);
+    save(run);
+}
+
+/* ---- selection ---- */
+
+struct pick {
+    const char *value;
+    const char *comments;
+    int64_t last_seen;
+};
+
+struct picks {
+    struct pick *v;
+    size_t n, cap;
+};
+
+static int by_last_seen_desc(const void *a, const void *b)
+{
+    const struct pick *x = a, *y = b;
+
+    if (x->last_seen != y->last_seen)
+        return x->last_seen > y->last_seen ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+enum which { ALL_MATCHING, NOT_SHARED, TO_RETRACT };
+
+static void select_iocs(struct rc_cte_run *run, const struct rc_cte_sharing *sh, enum which w,
+                        struct picks *out)
+{
+    const cJSON *ioc, *rec;
+    int64_t t;
+
+    memset(out, 0, sizeof(*out));
+    cJSON_ArrayForEach(ioc, run->store->iocs)
+    {
+        int type = rc_cte_hash_type(ioc->string);
+
+        rec = rc_cte_ioc_source(ioc, sh->source->name);
+        if (!rec || !rc_cte_rule_match(sh->rule, ioc->string, type))
+            continue;
+        if (w == TO_RETRACT) {
+            if (!cm_json_bool(rec, "retracted", 0) ||
+                !rc_cte_has_mark(rec, "shared", sh->dest->name) ||
+                rc_cte_has_mark(rec, "retraction_sent", sh->dest->name))
+                continue;
+        } else {
+            if (!cm_json_bool(ioc, "active", 0) || cm_json_bool(rec, "retracted", 0))
+                continue;
+            if (w == NOT_SHARED && rc_cte_has_mark(rec, "shared", sh->dest->name))
+                continue;
+        }
+        if (out->n == out->cap) {
+            out->cap = out->cap ? 2 * out->cap : 64;
+            out->v = cm_realloc(out->v, out->cap * sizeof(*out->v));
+        }
+        out->v[out->n].value = ioc->string;
+        out->v[out->n].comments = cm_json_str(rec, "comments", "");
+        out->v[out->n].last_seen =
+            cm_time_parse(cm_json_str(rec, "last_seen", ""), &t) == 0 ? t : 0;
+        out->n++;
+    }
+    if (out->n)
+        qsort(out->v, out->n, sizeof(*out->v), by_last_seen_desc);
+}
+
+/* ---- share ---- */
+
+static int share_netskope(struct rc_cte_run *run, const struct rc_cte_sharing *sh)
+{
+    struct picks ps;
+    const char **values;
+    size_t i;
+    int rc;
+
+    select_iocs(run, sh, ALL_MATCHING, &ps);
+    values = cm_calloc(ps.n + 1, sizeof(*values));
+    for (i = 0; i < ps.n; i++)
+        values[i] = ps.v[i].value;
+    rc = rc_cte_ns_push(run, sh, values, ps.n);
+    if (rc == 0)
+        for (i = 0; i < ps.n; i++)
+            rc_cte_store_mark(run->store, ps.v[i].value, sh->source->name, "shared",
+                              sh->dest->name);
+    free(values);
+    free(ps.v);
+    return rc ? rc : (int)(ps.n > INT32_MAX ? INT32_MAX : (int)ps.n);
+}
+
+/* Sends picks in batches of 1000; marks each batch (key) once accepted and saves. Returns the
+ * number sent, or a negative code (after what could be sent was marked). */
+static int mm_batches(struct rc_cte_run *run, const struct rc_cte_sharing *sh, struct picks *ps,
+                      enum rc_cte_op op, const char *desc, const char *key)
+{
+    const char **values = cm_calloc(RC_CTE_MM_BATCH, sizeof(*values));
+    const char **descs = cm_calloc(RC_CTE_MM_BATCH, sizeof(*descs));
+    size_t i = 0, k, n;
+    int rc = 0, count, quota, sent = 0;
+
+    while (i < ps->n) {
+        n = ps->n - i < RC_CTE_MM_BATCH ? ps->n - i : RC_CTE_MM_BATCH;
+        for (k = 0; k < n; k++) {
+            values[k] = ps->v[i + k].value;
+            descs[k] = desc ? desc : ps->v[i + k].comments;
+        }
+        rc = rc_cte_mm_push_batch(run, sh->dest, op, values, descs, n, &count, &quota);
+        if (rc)
+            break;
+        for (k = 0; k < n; k++)
+            rc_cte_store_mark(run->store, values[k], sh->source->name, key, sh->dest->name);
+        save(run);
+        sent += (int)n;
+        i += n;
+    }
+    free(values);
+    free(descs);
+    return rc ? rc : sent;
+}
+
+static int share_mimecast(struct rc_cte_run *run, const struct rc_cte_sharing *sh,
+                          struct rc_cte_summary *sum)
+{
+    struct rc_cte_mm *m = &run->mm[sh->dest - run->cfg->plugins];
+    struct picks ps;
+    int rc, sent = 0;
+
+    if (m->byo < 0 && (rc = rc_cte_mm_account(run, sh->dest)) != 0)
+        return rc;
+    if (m->byo == 0) {
+        rc_cte_log(run, RC_CTE_ERROR, sh->dest, "CTE_1012", "get-account: data[0].packages",
+                   "Ask Mimecast to enable the Bring Your Own Threat Intelligence package "
+                   "(" RC_CTE_BYO_PACKAGE ") for the account.",
+                   "'Bring Your Own Threat Intel' package is not enabled in the configured "
+                   "account, hence Hashes cannot be shared.");
+        return CM_EAUTH;
+    }
+    select_iocs(run, sh, NOT_SHARED, &ps);
+    if (ps.n == 0) {
+        rc_cte_log(run, RC_CTE_INFO, sh->dest, NULL, NULL, NULL,
+                   "No new file hashes from '%s' to share (operation %s).", sh->source->name,
+                   rc_cte_op_name(sh->op));
+        rc = 0;
+    } else {
+        rc = mm_batches(run, sh, &ps, sh->op, NULL, "shared");
+        if (rc >= 0) {
+            sent = rc;
+            rc_cte_log(run, RC_CTE_INFO, sh->dest, NULL, NULL, NULL,
+                       "Successfully shared %d file hash(es) from '%s' (operation %s).", sent,
+                       sh->source->name, rc_cte_op_name(sh->op));
+        }
+    }
+    free(ps.v);
+    if (rc < 0)
+        return rc;
+    if (run->cfg->retraction) {
+        select_iocs(run, sh, TO_RETRACT, &ps);
+        if (ps.n) {
+            rc = mm_batches(run, sh, &ps, RC_CTE_OP_DELETE, RC_CTE_RETRACT_DESC, "retraction_sent");
+            if (rc >= 0) {
+                sum->retractions_sent += rc;
+                rc_cte_log(run, RC_CTE_INFO, sh->dest, NULL, NULL, NULL,
+                           "[Retraction] Successfully retracted %d file hash(es) (DELETE).", rc);
+            }
+        }
+        free(ps.v);
+        if (rc < 0)
+            return rc;
+    }
+    return sent;
+}
+
+static void share(struct rc_cte_run *run, const struct rc_cte_sharing *sh,
+                  struct rc_cte_summary *sum)
+{
+    int before = run->log.errors, rc;
+    cJSON *state;
+
+    rc = sh->dest->kind == RC_CTE_NETSKOPE ? share_netskope(run, sh) : share_mimecast(run, sh, sum);
+    state = rc_cte_store_plugin(run->store, sh->dest->name);
+    if (rc >= 0) {
+        record(run, state, "last_share", 1, rc, "");
+        sum->shared += rc;
+    } else {
+        record(run, state, "last_share", 0, 0,
+               run->log.errors > before ? "share failed: see the log" : "share failed");
+    }
+    save(run);
+}
+
+int rc_cte_cycle(struct rc_cte_run *run, struct rc_cte_summary *sum)
+{
+    struct cm_err err = {{0}};
+    size_t i;
+    int aged, rc;
+
+    if ((rc = rc_clock_now(run->ctx->clock, &run->now, &err)) != 0) {
+        cm_error("%s", err.msg);
+        return rc;
+    }
+    aged = rc_cte_store_age(run->store, run->now);
+    if (aged)
+        rc_cte_log(run, RC_CTE_INFO, NULL, NULL, NULL, NULL,
+                   "%d indicator(s) marked inactive by the aging criteria.", aged);
+    sum->aged += aged;
+    for (i = 0; i < run->cfg->n_plugins; i++)
+        pull(run, &run->cfg->plugins[i], sum);
+    for (i = 0; i < run->cfg->n_sharing; i++)
+        share(run, &run->cfg->sharing[i], sum);
+    save(run);
+    sum->cycles++;
+    return 0;
+}
+
+int64_t rc_cte_cycle_step(const struct rc_cte_config *cfg)
+{
+    int64_t step = RC_CTE_MAX_INTERVAL_MS;
+    size_t i;
+
+    for (i = 0; i < cfg->n_plugins; i++)
+        if (cfg->plugins[i].interval_ms < step)
+            step = cfg->plugins[i].interval_ms;
+    return step;
+}
