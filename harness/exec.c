@@ -51,7 +51,10 @@ struct run {
     struct cm_buf log;
     char *last_stderr; /* the latest client/run step's stderr (owned) */
     const struct hx_step *step;
-    char *where; /* "<file>: steps[i]" of the current step */
+    char *where;      /* "<file>: steps[i]" of the current step */
+    char *note;       /* with cfg->timeline: what the current step did, for the timeline */
+    long long seq;    /* the highest journal seq recorded in the timeline */
+    long long nentry; /* journal entries seen for the timeline, kept or cut */
 };
 
 const char *hx_find_faketime(void)
@@ -107,6 +110,24 @@ static void logf_(struct run *r, const char *fmt, ...)
     va_start(ap, fmt);
     cm_buf_vprintf(&r->log, fmt, ap);
     va_end(ap);
+}
+
+/* With cfg->timeline: a short note of what the current step did. */
+static void note_f(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note_f(struct run *r, const char *fmt, ...)
+{
+    va_list ap;
+    struct cm_buf b;
+
+    if (!r->cfg->timeline)
+        return;
+    cm_buf_init(&b, 4096);
+    va_start(ap, fmt);
+    cm_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(r->note);
+    r->note = cm_buf_steal(&b, NULL);
 }
 
 static void log_stream(struct run *r, const char *label, const struct cm_buf *b)
@@ -397,8 +418,10 @@ static int step_clock(struct run *r, const struct hx_step *st, struct cm_err *er
     cJSON_AddItemToObject(body, st->kind == HX_STEP_ADVANCE ? "advance" : "set",
                           cJSON_Duplicate(st->arg, 1));
     rc = admin(r, "POST", "/clock", body, NULL, &answer, err);
-    if (rc == 0)
+    if (rc == 0) {
         logf_(r, "  clock now %s\n", cm_json_str(answer, "now", "?"));
+        note_f(r, "clock now %s", cm_json_str(answer, "now", "?"));
+    }
     cJSON_Delete(body);
     cJSON_Delete(answer);
     return rc;
@@ -432,8 +455,10 @@ static int step_fault(struct run *r, const struct hx_step *st, struct cm_err *er
 
     if (rc == 0)
         rc = admin(r, "POST", "/faults", spec, st->expect, &answer, err);
-    if (rc == 0)
+    if (rc == 0) {
         logf_(r, "  fault armed, id %.0f\n", cm_json_num(answer, "id", 0));
+        note_f(r, "fault %.0f", cm_json_num(answer, "id", 0));
+    }
     cJSON_Delete(spec);
     cJSON_Delete(answer);
     return rc;
@@ -532,6 +557,7 @@ static int step_http(struct run *r, const struct hx_step *st, struct cm_err *err
         free(ex);
     }
     if (rc) {
+        note_f(r, "%s %s: no answer: %s", method, url, resp.error);
         rc = cm_fail(err, rc, "%s %s: no answer: %s", method, url, resp.error);
         goto out;
     }
@@ -618,6 +644,7 @@ static int step_process(struct run *r, const struct hx_step *st, struct cm_err *
         char how[200];
         cm_spawn_describe(&res, how, sizeof(how));
         logf_(r, "  -> %s (%lld ms)\n", how, (long long)(res.duration_us / 1000));
+        note_f(r, "%s", how);
     }
     log_stream(r, "stdout", &res.out);
     log_stream(r, "stderr", &res.err);
@@ -926,6 +953,60 @@ static void keep_files(struct run *r)
     free(dir);
 }
 
+/*
+ * With cfg->timeline: one timeline event after start-up (step -1) or a step,
+ * with the virtual clock and the journal entries that arrived since the last
+ * event. Direct admin calls, so the step log stays as it was.
+ */
+static void timeline_mark(struct run *r, struct hx_result *res, int step, int ok)
+{
+    cJSON *ev, *answer = NULL, *entries, *e;
+    struct cm_err err;
+    char path[64];
+    long status;
+
+    if (!r->cfg->timeline)
+        return;
+    if (res->timeline == NULL) {
+        res->timeline = cJSON_CreateArray();
+        res->journal = cJSON_CreateArray();
+    }
+    ev = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ev, "step", step);
+    cJSON_AddBoolToObject(ev, "ok", ok);
+    if (r->mock.admin_url &&
+        hx_admin_call(&r->mock, "GET", "/clock", NULL, 5000, &status, &answer, &err) == 0 &&
+        status == 200 && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(answer, "now_ms")))
+        cJSON_AddNumberToObject(ev, "now_ms", cm_json_num(answer, "now_ms", 0));
+    cJSON_Delete(answer);
+    answer = NULL;
+    snprintf(path, sizeof(path), "/journal?since=%lld", r->seq);
+    if (r->mock.admin_url &&
+        hx_admin_call(&r->mock, "GET", path, NULL, 5000, &status, &answer, &err) == 0 &&
+        status == 200 &&
+        cJSON_IsArray(entries = cJSON_GetObjectItemCaseSensitive(answer, "entries"))) {
+        while ((e = entries->child) != NULL) {
+            long long seq = (long long)cm_json_num(e, "seq", 0);
+            cJSON_DetachItemViaPointer(entries, e);
+            if (seq > r->seq)
+                r->seq = seq;
+            if (r->nentry++ < HX_TIMELINE_MAX_ENTRIES)
+                cJSON_AddItemToArray(res->journal, e);
+            else
+                cJSON_Delete(e);
+        }
+    }
+    cJSON_Delete(answer);
+    cJSON_AddNumberToObject(ev, "seq", (double)r->seq);
+    if (r->nentry > HX_TIMELINE_MAX_ENTRIES)
+        cJSON_AddNumberToObject(ev, "cut", (double)(r->nentry - HX_TIMELINE_MAX_ENTRIES));
+    if (r->note)
+        cJSON_AddStringToObject(ev, "note", r->note);
+    free(r->note);
+    r->note = NULL;
+    cJSON_AddItemToArray(res->timeline, ev);
+}
+
 static void fail(struct hx_result *res, int step, const char *where, const char *msg)
 {
     res->status = HX_FAIL;
@@ -983,6 +1064,7 @@ void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
         goto teardown;
     }
     logf_(&r, "mock ready: admin %s\n", r.mock.admin_url);
+    timeline_mark(&r, res, -1, 1);
     r.vars.admin_url = r.mock.admin_url;
     r.vars.ca_file = r.mock.ca_file ? r.mock.ca_file : "";
     r.vars.workdir = r.workdir;
@@ -1021,6 +1103,7 @@ void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
         }
         logf_(&r, "  %s (%lld ms)\n", rc ? "FAILED" : "ok",
               (long long)((cm_mono_us() - s0) / 1000));
+        timeline_mark(&r, res, st->index, rc == 0);
         cJSON_Delete(r.state_cache);
         r.state_cache = NULL;
         free(r.where);
@@ -1053,6 +1136,7 @@ done:
     hx_vars_release(&r.vars);
     free(r.workdir);
     free(r.last_stderr);
+    free(r.note);
 }
 
 void hx_result_release(struct hx_result *res)
@@ -1062,5 +1146,7 @@ void hx_result_release(struct hx_result *res)
     free(res->stderr_tail);
     free(res->journal_tail);
     free(res->log);
+    cJSON_Delete(res->journal);
+    cJSON_Delete(res->timeline);
     memset(res, 0, sizeof(*res));
 }

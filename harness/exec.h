@@ -8,7 +8,19 @@
  * folder (after copying the logs when asked). It never exits the process and
  * touches no global state, so several scenarios run at once on threads.
  *
- * Ownership: the result's strings belong to it; hx_result_release() frees them.
+ * With cfg->timeline set (for `secmock run --html`), it also records what a
+ * sequence diagram needs: after start-up and after every step it reads the
+ * virtual clock and the journal entries that arrived since the last look
+ * (GET /clock, GET /journal?since=SEQ), so the result holds the whole journal,
+ * entries removed by a clear_journal step included, and one timeline event
+ * per step: {"step": index (-1: start-up), "ok": bool, "now_ms": the virtual
+ * clock after it (absent when unknown), "seq": the highest journal seq seen
+ * after it, "note": what it did ("exit 0", "fault 2"; optional), "cut": entries
+ * left out once HX_TIMELINE_MAX_ENTRIES were kept (optional)}. The entries of
+ * step i are those with a seq above the previous event's "seq", up to its own.
+ *
+ * Ownership: the result's strings and cJSON trees belong to it;
+ * hx_result_release() frees them.
  */
 #ifndef HX_EXEC_H
 #define HX_EXEC_H
@@ -16,6 +28,8 @@
 #include <stdint.h>
 
 #include "harness/scenario.h"
+
+#define HX_TIMELINE_MAX_ENTRIES 5000
 
 enum hx_status { HX_PASS, HX_FAIL, HX_SKIP };
 
@@ -28,6 +42,8 @@ struct hx_result {
     char *stderr_tail;  /* last lines of the latest client/run step's stderr; may be NULL */
     char *journal_tail; /* the last journal entries, one per line; may be NULL */
     char *log;          /* what every step did, for --verbose and --keep-logs; never NULL */
+    cJSON *journal;     /* with cfg->timeline: every journal entry, in seq order; else NULL */
+    cJSON *timeline;    /* with cfg->timeline: the events described above; else NULL */
 };
 
 struct hx_exec_config {
@@ -35,6 +51,7 @@ struct hx_exec_config {
     const char *faketime_lib; /* libfaketime.so.1 to preload in run steps; NULL when none */
     const char *keep_logs;    /* copy logs into <keep_logs>/<name>/; NULL = do not */
     const char *tmpdir;       /* parent of work folders; NULL = $TMPDIR or /tmp */
+    int timeline;             /* record the journal and a timeline of the steps (--html) */
 };
 
 void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,

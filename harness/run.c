@@ -6,12 +6,13 @@
  * nothing); select by --filter/--tag/--shard; then either list them or run
  * them on --jobs threads, each scenario isolated in its own mock process and
  * work folder; print a line per scenario as it ends and the summary line
- * last; write the JUnit and JSON reports. Exit 0 when every selected scenario
+ * last; write the JUnit, JSON and HTML reports. Exit 0 when every selected scenario
  * passed (or was skipped), 1 when any failed, 2 on usage or load errors.
  *
  * Source tour of harness/: scenario.c (format and validation), vars.c
  * (${...}), mockproc.c (the mock process and admin calls), exec.c (steps),
- * expect.c (expectations), select.c (discovery, filters, shards), report.c.
+ * expect.c (expectations), select.c (discovery, filters, shards), report.c,
+ * html.c (the --html report).
  */
 #include "harness/harness.h"
 
@@ -21,6 +22,7 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 #include "harness/exec.h"
+#include "harness/html.h"
 #include "harness/report.h"
 #include "harness/scenario.h"
 #include "harness/select.h"
@@ -44,7 +46,7 @@ struct opts {
     unsigned jobs;
     unsigned shard_i, shard_n;
     int list, verbose, no_color;
-    const char *junit, *json, *keep_logs, *secmock;
+    const char *junit, *json, *html, *keep_logs, *secmock;
 };
 
 static void usage(FILE *out)
@@ -63,6 +65,7 @@ static void usage(FILE *out)
           "  --list            print the selected scenarios' names and summaries, run nothing\n"
           "  --junit FILE      write a JUnit XML report\n"
           "  --json FILE       write a JSON report\n"
+          "  --html FILE       write an HTML report with a sequence diagram per scenario\n"
           "  --keep-logs DIR   keep each scenario's step log, mock log and journal in DIR\n"
           "  --verbose         print every scenario's step log\n"
           "  --no-color        no colours (also when NO_COLOR is set or stdout is no terminal)\n"
@@ -152,6 +155,9 @@ static int parse(int argc, char **argv, struct opts *o)
                 return 2;
         } else if (is_opt(a, "--json")) {
             if ((o->json = value(argc, argv, &i, "--json")) == NULL)
+                return 2;
+        } else if (is_opt(a, "--html")) {
+            if ((o->html = value(argc, argv, &i, "--html")) == NULL)
                 return 2;
         } else if (is_opt(a, "--keep-logs")) {
             if ((o->keep_logs = value(argc, argv, &i, "--keep-logs")) == NULL)
@@ -331,6 +337,7 @@ int hx_run_main(int argc, char **argv)
     cfg.secmock = exe;
     cfg.faketime_lib = hx_find_faketime();
     cfg.keep_logs = o.keep_logs;
+    cfg.timeline = o.html != NULL;
     if (o.keep_logs && cm_mkdir_p(o.keep_logs) != 0) {
         fprintf(stderr, "secmock run: cannot create '%s'\n", o.keep_logs);
         rc = 2;
@@ -351,6 +358,10 @@ int hx_run_main(int argc, char **argv)
         rc = 2;
     }
     if (o.json && hx_write_json(o.json, items, nsel, t0, &err) != 0) {
+        fprintf(stderr, "secmock run: %s\n", err.msg);
+        rc = 2;
+    }
+    if (o.html && hx_write_html(o.html, items, nsel, t0, &err) != 0) {
         fprintf(stderr, "secmock run: %s\n", err.msg);
         rc = 2;
     }
