@@ -120,7 +120,8 @@ static const char *const style[] = {
     ".arrow.ok{color:var(--ok)}.arrow.warn{color:var(--warn)}.arrow.bad{color:var(--bad)}"
     ".arrow.adm{color:var(--adm)}\n",
     ".st{font-weight:700}\n",
-    ".note{margin:.1em .3em;padding:.15em .45em;border:1px solid var(--line);border-radius:4px;"
+    ".note{align-self:start;margin:.1em .3em;padding:.15em .45em;border:1px solid "
+    "var(--line);border-radius:4px;"
     "background:#fff;font-size:12px;overflow-wrap:anywhere;z-index:1}\n",
     ".note.cmd{border-color:#9ec5ef;background:#f1f7fe}.note.adm{border-color:#c9b6ee;"
     "background:#f7f3fd}\n",
