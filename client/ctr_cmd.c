@@ -100,10 +100,11 @@ static const struct rc_opt devices_opts[] = {
 const struct rc_command rc_ctr_commands[] = {
     {"investigate", "investigate email observables and print the ESA's sightings",
      "[options] 'type:\"value\"'...",
-     "Gets an access token (POST /iroh/oauth2/token with the API client), sends free\n"
-     "text to inspect (POST /iroh/iroh-inspect/inspect), then asks every module about\n"
-     "the observables (POST /iroh/iroh-enrich/observe/observables) and prints the\n"
-     "sightings. Write observables as in the Threat Response tech note:\n"
+     "Checks the query's syntax, gets an access token (POST /iroh/oauth2/token with\n"
+     "the API client), sends the query to inspect (POST /iroh/iroh-inspect/inspect),\n"
+     "which finds its observables, then asks every module about them (POST\n"
+     "/iroh/iroh-enrich/observe/observables) and prints the sightings. Write\n"
+     "observables as in the Threat Response tech note:\n"
      "\n"
      "  ip:\"4.2.2.2\"                    email_subject:\"Invoice Due\"\n"
      "  domain:\"cisco.com\"              cisco_mid:\"12345\"\n"

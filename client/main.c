@@ -71,7 +71,7 @@ static void integration_usage(FILE *out, const struct rc_integration *in)
     }
     fputs("\ncommands:\n", out);
     for (c = in->commands; c->name; c++)
-        fprintf(out, "  %-12s %s\n", c->name, c->summary);
+        fprintf(out, "  %-16s %s\n", c->name, c->summary);
 }
 
 static void command_usage(FILE *out, const char *prefix, const struct rc_command *cmd)
