@@ -350,11 +350,14 @@ int rc_cte_cycle(struct rc_cte_run *run, struct rc_cte_summary *sum)
 
 int64_t rc_cte_cycle_step(const struct rc_cte_config *cfg)
 {
-    int64_t step = RC_CTE_MAX_INTERVAL_MS;
+    int64_t step = RC_CTE_MAX_INTERVAL_MS, any = RC_CTE_MAX_INTERVAL_MS;
     size_t i;
 
-    for (i = 0; i < cfg->n_plugins; i++)
-        if (cfg->plugins[i].interval_ms < step)
+    for (i = 0; i < cfg->n_plugins; i++) {
+        if (cfg->plugins[i].interval_ms < any)
+            any = cfg->plugins[i].interval_ms;
+        if (cfg->plugins[i].pull && cfg->plugins[i].interval_ms < step)
             step = cfg->plugins[i].interval_ms;
-    return step;
+    }
+    return step < RC_CTE_MAX_INTERVAL_MS ? step : any;
 }

@@ -28,7 +28,8 @@ struct rc_cte_summary {
 /* One cycle at the clock's now. 0, or the clock's error; plugin failures are logged (and
  * counted in run->log) but do not stop the cycle. */
 int rc_cte_cycle(struct rc_cte_run *run, struct rc_cte_summary *sum);
-/* The wait between two cycles: the shortest sync interval of the configurations. */
+/* The wait between two cycles: the shortest sync interval of the configurations that pull
+ * (of all of them when none pulls). */
 int64_t rc_cte_cycle_step(const struct rc_cte_config *cfg);
 
 /* The cte integration's commands, ending with a NULL name. */
