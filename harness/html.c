@@ -135,6 +135,7 @@ static const char *const style[] = {
     NULL};
 
 static const char script[] =
+    "document.body.classList.add('js');\n"
     "function setAll(o){document.querySelectorAll('section.scenario>details')"
     ".forEach(function(d){d.open=o;});}\n"
     "document.getElementById('onlyfail').addEventListener('change',function(e){"
