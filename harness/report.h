@@ -1,5 +1,6 @@
 /*
- * report.h: what `secmock run` tells: the terminal lines, JUnit XML and JSON.
+ * report.h: what `secmock run` tells: the terminal lines, JUnit XML and JSON
+ * (the --html page is html.h, built on hx_count() and hx_xml_escape()).
  *
  * Terminal: one line per scenario ("pass", "FAIL" or "skip", the name, the
  * time), a failure's details indented under it (where, expected versus got,
