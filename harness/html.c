@@ -126,7 +126,8 @@ static const char *const style[] = {
     ".note.cmd{border-color:#9ec5ef;background:#f1f7fe}.note.adm{border-color:#c9b6ee;"
     "background:#f7f3fd}\n",
     ".note.bad{border-color:var(--bad);background:#fff6f6}.note.muted{border-style:dashed}\n",
-    ".band{margin:.15em 0;padding:.1em .5em;text-align:center;font-size:12px;color:var(--adm);"
+    ".band{align-self:start;margin:.15em 0;padding:.1em "
+    ".5em;text-align:center;font-size:12px;color:var(--adm);"
     "border-top:1px dashed #c9b6ee;border-bottom:1px dashed "
     "#c9b6ee;background:#faf7ff;z-index:1}\n",
     ".failrow{margin:.3em 0 .5em;z-index:1}\n",
