@@ -157,7 +157,10 @@ const char *rc_mm_alert_type(const struct rc_mm_logtype *t, const cJSON *rec)
 
     if (strcmp(t->name, "url") != 0)
         return t->default_alert;
-    v = nonempty(rec, "ttpDefinition") ? nonempty(rec, "reason") : nonempty(rec, "creationMethod");
+    if (nonempty(rec, "ttpDefinition") == NULL)
+        v = nonempty(rec, "creationMethod");
+    else if ((v = nonempty(rec, "reason")) == NULL)
+        v = nonempty(rec, "ttpDefinition"); /* ours: records without a reason */
     return v ? v : t->default_alert;
 }
 

@@ -14,7 +14,9 @@
  * mappages de menaces"): attachment records are "Unsafe Email Attachment",
  * impersonation records "Impersonation Attempt"; for URL clicks, when
  * ttpDefinition is empty the alert type is the record's creationMethod, else
- * its reason. The technique comes from the seed's 11-row table by exact
+ * its reason (ours: a click with a ttpDefinition but no reason takes the
+ * ttpDefinition, such as "Default Inbound URL Protect Definition", itself a
+ * row of the table). The technique comes from the seed's 11-row table by exact
  * alert type; an alert type outside the table takes its category's row
  * (ours: the seed does not say; the alert says "mitreMapping": "category").
  *

@@ -119,9 +119,14 @@ Test(client_mimecast_map, url_alert_type_follows_ttp_definition)
             "\"reason\": \"Default Inbound URL Protect Definition\"}");
     cr_assert_str_eq(rc_mm_alert_type(T("url"), r), "Default Inbound URL Protect Definition");
     cJSON_Delete(r);
-    r = rec("{\"date\": \"2026-03-02T08:00:00Z\", \"url\": \"u\", \"ttpDefinition\": \"D\"}");
+    r = rec("{\"date\": \"2026-03-02T08:00:00Z\", \"url\": \"u\", \"ttpDefinition\": \"Default "
+            "Inbound URL Protect Definition\", \"creationMethod\": \"User Click\"}");
+    cr_assert_str_eq(rc_mm_alert_type(T("url"), r), "Default Inbound URL Protect Definition",
+                     "no reason: the ttpDefinition");
+    cJSON_Delete(r);
+    r = rec("{\"date\": \"2026-03-02T08:00:00Z\", \"url\": \"u\"}");
     cr_assert_str_eq(rc_mm_alert_type(T("url"), r), "URL Protection",
-                     "no reason: the category's alert type");
+                     "nothing to go by: the category's alert type");
     cJSON_Delete(r);
 }
 
