@@ -20,6 +20,8 @@
  */
 #include "client/cte_run.h"
 
+#include "client/mimecast_proto.h"
+
 #include "common/json.h"
 #include "common/log.h"
 #include "common/mem.h"
@@ -433,7 +435,8 @@ out:
 
 int rc_cte_ns_validate(struct rc_cte_run *run, const struct rc_cte_plugin *p)
 {
-    char *base = tenant_base(p), *h[5], *url, index[160], *form;
+    char *base = tenant_base(p), *h[5], *url, index[160];
+    struct cm_buf form;
     const char *fh[3] = {"Content-Type: application/x-www-form-urlencoded",
                          "Accept: application/json", NULL};
     struct cm_http_response resp;
@@ -462,10 +465,12 @@ int rc_cte_ns_validate(struct rc_cte_run *run, const struct rc_cte_plugin *p)
     cm_http_response_release(&resp);
     cm_http_response_init(&resp);
     url = cm_asprintf("%s/api/v1/app_instances?op=list&limit=1", base);
-    form = cm_asprintf("token=%s", p->v1_token);
-    rc = ns_do(run, p, "POST", url, fh, form, &resp, "validating the V1 API token");
+    cm_buf_init(&form, 0);
+    cm_buf_puts(&form, "token=");
+    rc_mm_form_escape(&form, p->v1_token);
+    rc = ns_do(run, p, "POST", url, fh, cm_buf_str(&form), &resp, "validating the V1 API token");
     free(url);
-    free(form);
+    cm_buf_release(&form);
     if (rc)
         goto out;
     doc = cm_json_parse(resp.body.data, resp.body.len, "answer", NULL);
