@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 extern const struct mk_service_ops demo_service_ops;
+extern const struct mk_service_ops mm_service_ops;
 extern const struct mk_service_ops ns_service_ops;
 extern const struct mk_service_ops sse_service_ops;
 extern const struct mk_service_ops ctr_service_ops;
@@ -15,6 +16,7 @@ extern const struct mk_service_ops ctr_service_ops;
 /* clang-format off */
 const struct mk_service_ops *const mk_service_types[] = {
     &demo_service_ops,
+    &mm_service_ops,
     &ns_service_ops,
     &sse_service_ops,
     &ctr_service_ops,
