@@ -295,8 +295,9 @@ int rc_cte_ns_pull(struct rc_cte_run *run, const struct rc_cte_plugin *p, int *p
                        "Error occurred while storing indicators.");
             goto out;
         }
-        /* Caught up: an empty page, or the tenant asks to wait before the next call. */
-        if (cJSON_GetArraySize(result) == 0 || cm_json_num(doc, "wait_time", 30) > 0)
+        /* Caught up: an empty page, or the tenant asks to wait before the next call. After a
+         * resend, ask "next" once more: the page resent may be the one already merged. */
+        if (!resend && (cJSON_GetArraySize(result) == 0 || cm_json_num(doc, "wait_time", 30) > 0))
             break;
     }
 out:

@@ -43,6 +43,8 @@ static struct {
     char last_desc[64];
     char *list; /* the last updateFileHashList list */
     int list_calls;
+    int iter_fail_call; /* this iterator call (1-based) fails: no answer */
+    char last_op[32];   /* the last iterator operation */
 } fk;
 
 static const char *path_of(const char *url)
@@ -68,7 +70,8 @@ static void serve_alerts(struct cm_http_response *resp)
 
     cm_buf_init(&b, 0);
     cm_buf_puts(&b, "{\"ok\":1,\"wait_time\":1,\"timestamp_hwm\":1772442000,\"result\":[");
-    for (i = 0; fk.iter_calls == 1 && i < fk.alerts; i++)
+    /* The first call and a resend of it serve the alerts; later calls serve nothing. */
+    for (i = 0; (fk.iter_calls == 1 || strcmp(fk.last_op, "resend") == 0) && i < fk.alerts; i++)
         cm_buf_printf(&b,
                       "%s{\"_id\":\"id%d\",\"alert_type\":\"Malware\",\"timestamp\":1772441000,"
                       "\"object\":\"f%d.exe\",\"sha256\":\"%064x\"}",
@@ -133,7 +136,15 @@ static int fake_transport(const struct cm_http_request *req, struct cm_http_resp
     resp->curl_code = 0;
     resp->error[0] = '\0';
     if (strncmp(path, "/api/v2/events/dataexport/alerts/malware", 40) == 0) {
+        const char *op = strstr(req->url, "operation=");
+
         fk.iter_calls++;
+        snprintf(fk.last_op, sizeof(fk.last_op), "%s", op ? op + 10 : "");
+        if (fk.iter_calls == fk.iter_fail_call) {
+            snprintf(resp->error, sizeof(resp->error), "Connection reset by peer");
+            resp->status = 0;
+            return CM_ECONN;
+        }
         serve_alerts(resp);
     } else if (strcmp(path, "/api/v1/updateFileHashList") == 0) {
         cJSON *b = cm_json_parse(req->body, req->body_len, "req", NULL);
@@ -372,4 +383,24 @@ Test(client_cte_flow, a_bad_configuration_is_a_usage_error)
     fclose(f);
     cr_assert_eq(run_cmd("sync", NULL), RC_EXIT_USAGE);
     cr_assert_eq(fk.iter_calls, 0);
+}
+
+Test(client_cte_flow, a_page_lost_in_flight_is_asked_again_with_resend)
+{
+    fk.alerts = 3;
+    cr_assert_eq(run_cmd("sync", NULL), 0);
+    cr_assert_eq(fk.batches, 1);
+    /* The next cycle's "next" gets no answer: the page stays marked as asked for. */
+    fk.iter_fail_call = 2;
+    fake_clock->fake_now_ms += 10 * 60 * 1000;
+    cr_assert_eq(run_cmd("sync", NULL), RC_EXIT_CONN);
+    cr_assert_str_eq(fk.last_op, "next");
+    fake_clock->fake_now_ms += 10 * 60 * 1000;
+    cr_assert_eq(run_cmd("sync", NULL), 0);
+    cr_assert_str_eq(fk.last_op, "next", "resend first, then next");
+    cr_assert_eq(fk.iter_calls, 4);
+    /* The resent page held the alerts already merged: nothing is reported again, so nothing
+     * goes to Mimecast twice. */
+    cr_assert_eq(fk.batches, 1);
+    cr_assert(received_once(0, 3));
 }
