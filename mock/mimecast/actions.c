@@ -115,12 +115,15 @@ static cJSON *commit(struct mm_state *st, cJSON *doc, int64_t now, const char *a
 {
     struct mm_acct *a;
     cJSON *out = NULL;
-    int rc = mm_state_load(st, doc, now, err);
+    char code[40];
+    int rc;
 
+    cm_strlcpy(code, acct_code, sizeof(code)); /* acct_code points into doc */
+    rc = mm_state_load(st, doc, now, err);
     cJSON_Delete(doc);
     if (rc != 0)
         return NULL;
-    a = mm_find_account(st, acct_code);
+    a = mm_find_account(st, code);
     if (a == NULL)
         return cJSON_CreateObject();
     if (list == NULL) {
@@ -444,7 +447,24 @@ cJSON *mm_action(struct mm_state *st, const char *action, const cJSON *args, int
 {
     static const char *const role_keys[] = {"permissions", NULL};
     static const char *const profile_keys[] = {"cache_ttl", "sso", "two_factor", NULL};
+    static const char *const known[] = {"create-app",
+                                        "update-app",
+                                        "create-user",
+                                        "change-password",
+                                        "disable-user",
+                                        "enable-user",
+                                        "set-role",
+                                        "set-auth-profile",
+                                        "add-user-to-role",
+                                        "remove-user-from-role",
+                                        "assign-auth-profile",
+                                        "set-enhanced-logging",
+                                        "set-admin-ip-ranges",
+                                        "add-package",
+                                        "remove-package",
+                                        NULL};
     cJSON *doc, *acct, *empty = NULL, *out;
+    size_t i;
 
     if (args == NULL)
         args = empty = cJSON_CreateObject();
@@ -456,6 +476,18 @@ cJSON *mm_action(struct mm_state *st, const char *action, const cJSON *args, int
         out = create_keys(st, args, now_ms, err);
         cJSON_Delete(empty);
         return out;
+    }
+    for (i = 0; known[i] && strcmp(known[i], action) != 0; i++)
+        ;
+    if (known[i] == NULL) {
+        cm_fail(err, CM_ENOENT,
+                "unknown action '%s' (create-app, update-app, create-keys, create-user, "
+                "change-password, disable-user, enable-user, set-role, add-user-to-role, "
+                "remove-user-from-role, set-auth-profile, assign-auth-profile, "
+                "set-enhanced-logging, set-admin-ip-ranges, add-package, remove-package)",
+                action);
+        cJSON_Delete(empty);
+        return NULL;
     }
     doc = mm_state_dump(st);
     acct = pick_account(doc, args, err);
@@ -490,17 +522,8 @@ cJSON *mm_action(struct mm_state *st, const char *action, const cJSON *args, int
         out = set_array(st, doc, acct, args, now_ms, "admin_ip_ranges", "ranges", err);
     else if (strcmp(action, "add-package") == 0)
         out = package(st, doc, acct, args, now_ms, 1, err);
-    else if (strcmp(action, "remove-package") == 0)
-        out = package(st, doc, acct, args, now_ms, 0, err);
-    else {
-        cJSON_Delete(doc);
-        cm_fail(err, CM_ENOENT,
-                "unknown action '%s' (create-app, update-app, create-keys, create-user, "
-                "change-password, disable-user, enable-user, set-role, add-user-to-role, "
-                "remove-user-from-role, set-auth-profile, assign-auth-profile, "
-                "set-enhanced-logging, set-admin-ip-ranges, add-package, remove-package)",
-                action);
-    }
+    else
+        out = package(st, doc, acct, args, now_ms, 0, err); /* remove-package */
     cJSON_Delete(empty);
     return out;
 }
