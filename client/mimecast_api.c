@@ -189,6 +189,24 @@ static int has_word(const char *code, const char *word)
     return 0;
 }
 
+/* Copies into out what s holds between prefix and the next '\''. 1 when found. */
+static int quoted_after(const char *s, const char *prefix, char *out, size_t size)
+{
+    const char *p = s ? strstr(s, prefix) : NULL, *end;
+    size_t n;
+
+    if (p == NULL)
+        return 0;
+    p += strlen(prefix);
+    end = strchr(p, '\'');
+    if (end == NULL || end == p)
+        return 0;
+    n = (size_t)(end - p) < size - 1 ? (size_t)(end - p) : size - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+}
+
 /* Copies the first http:// or https:// URL found in s (up to a space or quote) into out. */
 static int find_url(const char *s, char *out, size_t size)
 {
@@ -371,23 +389,55 @@ int rc_mm_explain(const struct rc_mm_explain_in *in, struct cm_buf *b)
     }
     if (status == 403 || has(code, "permission") || has(code, "forbidden") ||
         has(code, "not_permitted") || has(code, "role")) {
-        if (in->logtype)
-            cm_buf_printf(b, "%s may not read the %s logs", user, in->logtype->name);
+        const char *perm = in->logtype ? in->logtype->permission
+                                       : "the permissions the integration needs (Monitoring > "
+                                         "Attachment Protection, URL Protection and Impersonation "
+                                         "Protection > Read)";
+        char role[128], who[160];
+
+        if (!quoted_after(message, "role '", role, sizeof(role)))
+            snprintf(role, sizeof(role), "%s", "");
+        if (in->api == RC_MM_API2)
+            snprintf(who, sizeof(who), "the API 2.0 application");
         else
-            cm_buf_printf(b, "%s may not do this", user);
+            snprintf(who, sizeof(who), "%s", user);
+        if (in->logtype)
+            cm_buf_printf(b, "%s may not read the %s logs", who, in->logtype->name);
+        else
+            cm_buf_printf(b, "%s may not do this", who);
+        said(b, code, message);
+        cm_buf_puts(b, ". In the Mimecast console, go to Account > Roles, open ");
+        if (role[0])
+            cm_buf_printf(b, "the role '%s'", role);
+        else
+            cm_buf_puts(b, "the role of the integration (for example \"Sophos Integration\")");
+        cm_buf_printf(b, " and under Application Permissions select %s", perm);
+        if (in->api == RC_MM_API2)
+            cm_buf_puts(b, "; then check that the API 2.0 application uses that role (Services > "
+                           "API and Platform Integrations > your application).");
+        else
+            cm_buf_printf(b, "; then check that %s is a member of that role (Add User to Role).",
+                          user);
+        return RC_MM_EXIT_FIX;
+    }
+    if (has(code, "revoked")) {
+        cm_buf_printf(b, "the access key of %s was revoked", user);
+        said(b, code, message);
+        cm_buf_puts(b, ". Changing the service user's password or disabling the user revokes "
+                       "its keys: create new keys (Services > API and Platform Integrations > "
+                       "your application > Create Keys, or `secmock client mimecast keys`) and "
+                       "give them to the integration.");
+        return RC_MM_EXIT_AUTH;
+    }
+    if (has(code, "disabled") &&
+        (has(code, "user") || in->op == RC_MM_OP_LOGIN || in->op == RC_MM_OP_REFRESH)) {
+        cm_buf_printf(b, "the service user %s is disabled", user);
         said(b, code, message);
         cm_buf_printf(b,
-                      ". In the Mimecast console, go to Account > Roles, open the role of %s "
-                      "(for example \"Sophos Integration\") and under Application Permissions "
-                      "select %s; then check that %s is a member of that role (Add User to "
-                      "Role).",
-                      user,
-                      in->logtype ? in->logtype->permission
-                                  : "the permissions the integration needs (Monitoring > "
-                                    "Attachment Protection, URL Protection and Impersonation "
-                                    "Protection > Read)",
+                      ". Enable %s in Directories > Internal Directories (disabling a user "
+                      "also revokes its keys: create new keys afterwards).",
                       user);
-        return RC_MM_EXIT_FIX;
+        return RC_MM_EXIT_AUTH;
     }
     if (has(code, "developer_key") || has(code, "app_id") || has(code, "app_key") ||
         has(code, "application")) {

@@ -52,12 +52,14 @@ static int parse_since(const char *v, int64_t now, int64_t *out)
     return CM_EINVAL;
 }
 
-/* The output file as an absolute path (caller frees), or NULL for stdout. */
+/* The output file as an absolute path (caller frees), or NULL for stdout and for what is not a
+ * regular file (/dev/null, a FIFO: nothing to sync or to read back). */
 static char *absolute_output(const struct rc_output *o)
 {
     char cwd[PATH_MAX];
+    struct stat st;
 
-    if (o->path == NULL)
+    if (o->path == NULL || (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)))
         return NULL;
     if (o->path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
         return cm_strdup(o->path);
@@ -184,7 +186,8 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     char *out_abs = NULL, *token = NULL, where[192];
     size_t adopted = 0;
     long fruitful = 0, handled_before = 0;
-    int code, rc, have_cp = 0, have_dd = 0, have_s = 0, warned_order = 0, complete = 0;
+    int code, rc, first_run = 0, have_cp = 0, have_dd = 0, have_s = 0, warned_order = 0,
+                  complete = 0;
     const char *error = NULL;
 
     memset(&n, 0, sizeof(n));
@@ -244,6 +247,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     /* 1. Where to resume. */
     rc = cp_path ? rc_mm_cp_load(cp_path, &cp, &err) : CM_ENOENT;
     if (rc == CM_ENOENT) {
+        first_run = 1;
         rc_mm_cp_init(&cp, t->name, start);
         if (cp_path == NULL)
             cm_warn("no --checkpoint: this run starts at --since and the next one will too");
@@ -370,7 +374,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
                                              "pagination"),
             "next");
         /* Alerts first, durable; then the checkpoint that covers them. */
-        if (rc_output_flush(&ctx->out, &err) != 0) {
+        if ((out_abs || ctx->out.path == NULL) && rc_output_flush(&ctx->out, &err) != 0) {
             cJSON_Delete(doc);
             cm_error("%s", err.msg);
             error = err.msg;
@@ -406,6 +410,11 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
             break;
         }
     }
+    if (n.records == 0 && first_run)
+        cm_warn("Mimecast returned no %s logs since %s. If some are expected, check in the "
+                "Mimecast console that Enhanced Logging is on (Administration > Account > Account "
+                "Settings > Enhanced Logging: Inbound, Outbound, Internal)",
+                t->name, since);
     code = RC_EXIT_OK;
 out:
     if (have_cp && (code != RC_EXIT_USAGE || error))

@@ -47,6 +47,7 @@ int rc_mm_keys_run(struct rc_ctx *ctx)
     struct rc_mm_session s;
     struct cm_err err = {{0}};
     cJSON *d0 = NULL, *out = NULL, *mc;
+    const cJSON *region;
     char listed[256], when[40];
     int64_t duration = -1, now = 0;
     int code, rc;
@@ -95,6 +96,9 @@ int rc_mm_keys_run(struct rc_ctx *ctx)
     cJSON_AddStringToObject(mc, "auth_type", s.auth_ad ? "ad" : "cloud");
     cJSON_AddStringToObject(mc, "access_key", s.access_key);
     cJSON_AddStringToObject(mc, "secret_key", s.secret_b64);
+    region = cJSON_GetObjectItemCaseSensitive(d0, "region");
+    if (cJSON_IsObject(region) || cJSON_IsString(region))
+        cJSON_AddItemToObject(out, "region", cJSON_Duplicate(region, 1));
     if (duration >= 0 && rc_clock_now(ctx->clock, &now, &err) == 0) {
         cJSON_AddNumberToObject(out, "duration_ms", (double)duration);
         cm_time_format(now + duration, when, sizeof(when));

@@ -80,6 +80,26 @@ Test(client_mimecast_api, missing_permission_names_it_and_the_role)
     says("Monitoring > URL Protection > Read");
 }
 
+Test(client_mimecast_api, the_role_the_answer_names_is_quoted)
+{
+    cr_assert_eq(explain(RC_MM_OP_LOGS, 403,
+                         FAIL1("err_xdk_forbidden", "the role 'SIEM Readers' of x lacks it")),
+                 RC_MM_EXIT_FIX);
+    says("open the role 'SIEM Readers' and under Application Permissions select Monitoring > URL "
+         "Protection > Read");
+}
+
+Test(client_mimecast_api, revoked_keys_and_disabled_users)
+{
+    cr_assert_eq(explain(RC_MM_OP_LOGS, 401, FAIL1("err_xdk_access_key_revoked", "revoked")),
+                 RC_MM_EXIT_AUTH);
+    says("was revoked");
+    says("create new keys");
+    cr_assert_eq(explain(RC_MM_OP_LOGIN, 401, FAIL1("err_xdk_user_disabled", "disabled")),
+                 RC_MM_EXIT_AUTH);
+    says("Enable sophos@example.com in Directories > Internal Directories");
+}
+
 Test(client_mimecast_api, an_address_outside_the_admin_ip_ranges)
 {
     cr_assert_eq(explain(RC_MM_OP_LOGS, 403, FAIL1("err_ip_not_allowed", "127.0.0.9 not allowed")),
