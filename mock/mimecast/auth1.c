@@ -65,6 +65,31 @@ static int replayed(struct mm_state *st, const char *id, int64_t now, int64_t wi
     return 0;
 }
 
+cJSON *mm_app1(struct mm_state *st, struct mk_request *req, struct mk_response *resp,
+               const char *app_id, struct mm_acct **a, int check_region)
+{
+    cJSON *app = mm_find_app1(st, app_id, a);
+
+    if (app == NULL) {
+        mm_fail(req, resp, MM_API1, MM_E_UNKNOWN_APP, NULL,
+                "Unknown application: x-mc-app-id '%.64s' is not a registered API 1.0 "
+                "application; copy the Application ID from Services > API and Platform "
+                "Integrations",
+                app_id);
+        return NULL;
+    }
+    if (check_region && mm_check_region(st, req, resp, MM_API1, *a) == MK_DONE)
+        return NULL;
+    if (!cm_json_bool(app, "enabled", 1)) {
+        mm_fail(req, resp, MM_API1, MM_E_APP_DISABLED, NULL,
+                "Application '%s' is disabled: set its Status to Enabled in Services > API and "
+                "Platform Integrations",
+                cm_json_str(app, "name", ""));
+        return NULL;
+    }
+    return app;
+}
+
 static const char *const required[] = {"x-mc-app-id", "x-mc-date", "x-mc-req-id", "Authorization"};
 
 int mm_auth1(struct mm_state *st, struct mk_request *req, struct mk_response *resp,
@@ -97,20 +122,9 @@ int mm_auth1(struct mm_state *st, struct mk_request *req, struct mk_response *re
     ak[aklen] = '\0';
     sig = colon + 1;
 
-    app = mm_find_app1(st, hdr[0], &a);
+    app = mm_app1(st, req, resp, hdr[0], &a, 1);
     if (app == NULL)
-        return mm_fail(req, resp, MM_API1, MM_E_UNKNOWN_APP, NULL,
-                       "Unknown application: x-mc-app-id '%.64s' is not a registered API 1.0 "
-                       "application; copy the Application ID from Services > API and Platform "
-                       "Integrations",
-                       hdr[0]);
-    if (mm_check_region(st, req, resp, MM_API1, a) == MK_DONE)
         return MK_DONE;
-    if (!cm_json_bool(app, "enabled", 1))
-        return mm_fail(req, resp, MM_API1, MM_E_APP_DISABLED, NULL,
-                       "Application '%s' is disabled: set its Status to Enabled in Services > "
-                       "API and Platform Integrations",
-                       cm_json_str(app, "name", ""));
     if (mm_mc_date_parse(hdr[1], &date) != 0)
         return mm_fail(req, resp, MM_API1, MM_E_BAD_DATE, NULL,
                        "Invalid x-mc-date header '%.64s': expected a date such as 'Tue, 24 Nov "

@@ -188,6 +188,17 @@ void mm_rand_alnum(char *out, size_t size, size_t n)
     out[n] = '\0';
 }
 
+int mm_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* ---- dates ---- */
 
 static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

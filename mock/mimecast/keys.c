@@ -195,32 +195,13 @@ static cJSON *key_app(struct mm_state *st, struct mk_request *req, struct mk_res
                       struct mm_acct **a, int check_region)
 {
     const char *id = mk_req_header(req, "x-mc-app-id");
-    cJSON *app;
 
     if (id == NULL || *id == '\0') {
         mm_fail(req, resp, MM_API1, MM_E_MISSING_HEADER, NULL,
                 "0001 Credentials are missing from the request: no x-mc-app-id header");
         return NULL;
     }
-    app = mm_find_app1(st, id, a);
-    if (app == NULL) {
-        mm_fail(req, resp, MM_API1, MM_E_UNKNOWN_APP, NULL,
-                "Unknown application: x-mc-app-id '%.64s' is not a registered API 1.0 "
-                "application; copy the Application ID from Services > API and Platform "
-                "Integrations",
-                id);
-        return NULL;
-    }
-    if (check_region && mm_check_region(st, req, resp, MM_API1, *a) == MK_DONE)
-        return NULL;
-    if (!cm_json_bool(app, "enabled", 1)) {
-        mm_fail(req, resp, MM_API1, MM_E_APP_DISABLED, NULL,
-                "Application '%s' is disabled: set its Status to Enabled in Services > API and "
-                "Platform Integrations",
-                cm_json_str(app, "name", ""));
-        return NULL;
-    }
-    return app;
+    return mm_app1(st, req, resp, id, a, check_region);
 }
 
 int mm_h_discover(struct mk_request *req, struct mk_response *resp)

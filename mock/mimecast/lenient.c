@@ -66,24 +66,13 @@ static int word(struct lx *x, const char *w)
     return 0;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int hexn(struct lx *x, int n, unsigned long *out)
 {
     unsigned long v = 0;
     int i, h;
 
     for (i = 0; i < n; i++) {
-        h = x->pos < x->len ? hexval((unsigned char)x->s[x->pos]) : -1;
+        h = x->pos < x->len ? mm_hexval((unsigned char)x->s[x->pos]) : -1;
         if (h < 0) {
             fail(x, "a hexadecimal digit in an escape");
             return -1;

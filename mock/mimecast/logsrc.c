@@ -50,46 +50,34 @@ static int route_bit(const char *s)
 
 /* ---- explicit records ---- */
 
+/* The members a record's filter attributes come from, per kind (NULL: none). */
+static const struct {
+    const char *route, *result, *action, *sender, *recipient, *policy;
+} attr_keys[] = {
+    {"route", "scanResult", "action", "fromUserEmailAddress", "userEmailAddress", "ttpDefinition"},
+    {NULL, NULL, "action", "senderAddress", "recipientAddress", "definition"},
+    {"route", "result", "actionTriggered", "senderAddress", "recipientAddress", "definition"},
+};
+
 static void explicit_attr(enum mm_log_kind kind, const cJSON *rec, int64_t t, struct mm_logattr *a)
 {
-    const cJSON *ids, *id;
+    const cJSON *id;
 
     memset(a, 0, sizeof(*a));
     a->t = t;
-    switch (kind) {
-    case MM_LOG_URL:
-        a->route = route_bit(cm_json_str(rec, "route", NULL));
-        a->result = cm_json_str(rec, "scanResult", "");
-        a->action = cm_json_str(rec, "action", "");
-        a->sender = cm_json_str(rec, "fromUserEmailAddress", "");
-        a->recipient = cm_json_str(rec, "userEmailAddress", "");
-        a->subject = cm_json_str(rec, "subject", "");
-        a->policy = cm_json_str(rec, "ttpDefinition", "");
-        break;
-    case MM_LOG_ATT:
-        a->route = route_bit(cm_json_str(rec, "route", NULL));
-        a->result = cm_json_str(rec, "result", "");
-        a->action = cm_json_str(rec, "actionTriggered", "");
-        a->sender = cm_json_str(rec, "senderAddress", "");
-        a->recipient = cm_json_str(rec, "recipientAddress", "");
-        a->subject = cm_json_str(rec, "subject", "");
-        a->policy = cm_json_str(rec, "definition", "");
-        break;
-    default:
-        a->route = MM_ROUTE_INBOUND;
-        a->tagged_malicious = cm_json_bool(rec, "taggedMalicious", 0);
-        a->action = cm_json_str(rec, "action", "");
-        a->sender = cm_json_str(rec, "senderAddress", "");
-        a->recipient = cm_json_str(rec, "recipientAddress", "");
-        a->subject = cm_json_str(rec, "subject", "");
-        a->policy = cm_json_str(rec, "definition", "");
-        ids = cJSON_GetObjectItemCaseSensitive(rec, "identifiers");
-        cJSON_ArrayForEach(id, ids)
-        {
-            if (cJSON_IsString(id) && a->nidentifiers < 8)
-                a->identifiers[a->nidentifiers++] = id->valuestring;
-        }
-        break;
+    a->route = attr_keys[kind].route ? route_bit(cm_json_str(rec, attr_keys[kind].route, NULL))
+                                     : MM_ROUTE_INBOUND;
+    a->result = attr_keys[kind].result ? cm_json_str(rec, attr_keys[kind].result, "") : NULL;
+    a->action = cm_json_str(rec, attr_keys[kind].action, "");
+    a->sender = cm_json_str(rec, attr_keys[kind].sender, "");
+    a->recipient = cm_json_str(rec, attr_keys[kind].recipient, "");
+    a->subject = cm_json_str(rec, "subject", "");
+    a->policy = cm_json_str(rec, attr_keys[kind].policy, "");
+    a->tagged_malicious = kind == MM_LOG_IMP && cm_json_bool(rec, "taggedMalicious", 0);
+    cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(rec, "identifiers"))
+    {
+        if (kind == MM_LOG_IMP && cJSON_IsString(id) && a->nidentifiers < 8)
+            a->identifiers[a->nidentifiers++] = id->valuestring;
     }
 }
 

@@ -58,6 +58,9 @@ int mm_b64_decode(const char *s, unsigned char *out, size_t size);
 int mm_b64url_encode(const unsigned char *in, size_t n, char *out, size_t size);
 int mm_b64url_decode(const char *s, unsigned char *out, size_t size);
 
+/* The value of a hexadecimal digit, or -1. */
+int mm_hexval(int c);
+
 /* Random material from OpenSSL RAND_bytes (aborts when it fails). */
 void mm_rand_bytes(unsigned char *buf, size_t n);
 void mm_rand_access_key(char out[MM_ACCESS_KEY_LEN + 1]);
@@ -373,6 +376,10 @@ struct mm_ctx {
  * 28 base64 characters. Returns 0, or CM_EINVAL when secret_b64 is not base64. */
 int mm_sign(const char *date, const char *req_id, const char *path, const char *app_key,
             const char *secret_b64, char *sig, size_t size);
+/* The API 1.0 application app_id names: known, on this listener's grid (when check_region),
+ * enabled. NULL after answering the refusal. Borrowed. */
+cJSON *mm_app1(struct mm_state *st, struct mk_request *req, struct mk_response *resp,
+               const char *app_id, struct mm_acct **a, int check_region);
 /* Checks an API 1.0 call's headers, keys and signature. On refusal answers it and returns
  * MK_DONE; on success fills ctx and returns -1. */
 int mm_auth1(struct mm_state *st, struct mk_request *req, struct mk_response *resp,

@@ -25,14 +25,6 @@
 
 #define TOKENS_PER_APP 50
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decodes application/x-www-form-urlencoded text (s, n bytes) into a new string. */
 static char *form_decode(const char *s, size_t n)
 {
@@ -42,10 +34,10 @@ static char *form_decode(const char *s, size_t n)
     for (i = 0; i < n; i++) {
         if (s[i] == '+') {
             out[o++] = ' ';
-        } else if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-                   hexval((unsigned char)s[i + 2]) >= 0) {
-            out[o++] =
-                (char)(hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]));
+        } else if (s[i] == '%' && i + 2 < n && mm_hexval((unsigned char)s[i + 1]) >= 0 &&
+                   mm_hexval((unsigned char)s[i + 2]) >= 0) {
+            out[o++] = (char)(mm_hexval((unsigned char)s[i + 1]) * 16 +
+                              mm_hexval((unsigned char)s[i + 2]));
             i += 2;
         } else {
             out[o++] = s[i];

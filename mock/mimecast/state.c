@@ -363,6 +363,14 @@ out:
 
 /* ---- account members ---- */
 
+/* What an item loader may read besides the item: the normalized state built so far. */
+struct item_ctx {
+    const struct mm_settings *set;
+    const cJSON *accounts; /* the normalized accounts so far */
+    const cJSON *acct;     /* the normalized account being built */
+    int64_t now;
+};
+
 static int load_rate(const cJSON *in, const char *where, cJSON *out, struct cm_err *err)
 {
     static const char *const keys[] = {"remaining", "at", NULL};
@@ -382,8 +390,10 @@ static int load_rate(const cJSON *in, const char *where, cJSON *out, struct cm_e
     return 0;
 }
 
-static int load_profile(const cJSON *in, const char *where, cJSON *out, struct cm_err *err)
+static int load_profile(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
+                        struct cm_err *err)
 {
+    (void)ctx;
     static const char *const keys[] = {"name", "cache_ttl", "sso", "two_factor", NULL};
     int rc;
 
@@ -396,8 +406,10 @@ static int load_profile(const cJSON *in, const char *where, cJSON *out, struct c
     return 0;
 }
 
-static int load_role(const cJSON *in, const char *where, cJSON *out, struct cm_err *err)
+static int load_role(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
+                     struct cm_err *err)
 {
+    (void)ctx;
     static const char *const keys[] = {"name", "permissions", NULL};
     int rc;
 
@@ -408,9 +420,10 @@ static int load_role(const cJSON *in, const char *where, cJSON *out, struct cm_e
     return 0;
 }
 
-static int load_user(const cJSON *in, const char *where, const cJSON *acct, cJSON *out,
+static int load_user(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
                      struct cm_err *err)
 {
+    const cJSON *acct = ctx->acct;
     static const char *const keys[] = {"email",        "password", "ad_password", "disabled",
                                        "auth_profile", "role",     "rate",        NULL};
     const char *email, *ref;
@@ -468,9 +481,10 @@ static int unique_id(const cJSON *accounts, const cJSON *self_acct, const cJSON 
     return 0;
 }
 
-static int load_app(const cJSON *in, const char *where, const cJSON *accounts, const cJSON *acct,
-                    cJSON *out, struct cm_err *err)
+static int load_app(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
+                    struct cm_err *err)
 {
+    const cJSON *accounts = ctx->accounts, *acct = ctx->acct;
     static const char *const keys1[] = {
         "api",     "name",    "app_id",      "app_key", "category", "extended_session",
         "enabled", "created", "description", NULL};
@@ -548,9 +562,12 @@ static const cJSON *find_in(const cJSON *arr, const char *key, const char *value
     return NULL;
 }
 
-static int load_binding(const struct mm_settings *set, const cJSON *in, const char *where,
-                        const cJSON *acct_out, int64_t now, cJSON *out, struct cm_err *err)
+static int load_binding(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
+                        struct cm_err *err)
 {
+    const struct mm_settings *set = ctx->set;
+    const cJSON *acct_out = ctx->acct;
+    int64_t now = ctx->now;
     static const char *const keys[] = {"access_key", "secret_key", "user",    "app_id",
                                        "issued",     "expires",    "revoked", NULL};
     unsigned char raw[128];
@@ -600,9 +617,10 @@ static int load_binding(const struct mm_settings *set, const cJSON *in, const ch
     return 0;
 }
 
-static int load_token(const cJSON *in, const char *where, const cJSON *acct_out, cJSON *out,
+static int load_token(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
                       struct cm_err *err)
 {
+    const cJSON *acct_out = ctx->acct;
     static const char *const keys[] = {"access_token", "client_id", "issued", "expires", NULL};
     int rc;
 
@@ -631,8 +649,10 @@ static int is_hex(const char *s, size_t n)
     return 1;
 }
 
-static int load_feed_entry(const cJSON *in, const char *where, cJSON *out, struct cm_err *err)
+static int load_feed_entry(const cJSON *in, const char *where, const struct item_ctx *ctx,
+                           cJSON *out, struct cm_err *err)
 {
+    (void)ctx;
     static const char *const keys[] = {"time",      "feed",      "md5",       "sha1",
                                        "sha256",    "sender",    "recipient", "subject",
                                        "file_name", "file_type", "route",     NULL};
@@ -665,8 +685,10 @@ static int load_feed_entry(const cJSON *in, const char *where, cJSON *out, struc
     return 0;
 }
 
-static int load_batch(const cJSON *in, const char *where, cJSON *out, struct cm_err *err)
+static int load_batch(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
+                      struct cm_err *err)
 {
+    (void)ctx;
     static const char *const keys[] = {"id", "operation", "hashes", "created", "completed", NULL};
     static const char *const hkeys[] = {"hash", "provider", "description", NULL};
     const cJSON *hashes, *h;
@@ -700,71 +722,8 @@ static int load_batch(const cJSON *in, const char *where, cJSON *out, struct cm_
 }
 
 /* Each item of in[key] through fn into a new array out[key]; names items by index. */
-typedef int (*item_fn)(const cJSON *in, const char *where, const void *ctx, cJSON *out,
+typedef int (*item_fn)(const cJSON *in, const char *where, const struct item_ctx *ctx, cJSON *out,
                        struct cm_err *err);
-
-struct item_ctx {
-    const struct mm_settings *set;
-    const cJSON *accounts; /* the normalized accounts so far */
-    const cJSON *acct;     /* the normalized account being built */
-    int64_t now;
-};
-
-static int fn_profile(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                      struct cm_err *err)
-{
-    (void)ctx;
-    return load_profile(in, where, out, err);
-}
-
-static int fn_role(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                   struct cm_err *err)
-{
-    (void)ctx;
-    return load_role(in, where, out, err);
-}
-
-static int fn_user(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                   struct cm_err *err)
-{
-    return load_user(in, where, ((const struct item_ctx *)ctx)->acct, out, err);
-}
-
-static int fn_app(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                  struct cm_err *err)
-{
-    const struct item_ctx *c = ctx;
-
-    return load_app(in, where, c->accounts, c->acct, out, err);
-}
-
-static int fn_binding(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                      struct cm_err *err)
-{
-    const struct item_ctx *c = ctx;
-
-    return load_binding(c->set, in, where, c->acct, c->now, out, err);
-}
-
-static int fn_token(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                    struct cm_err *err)
-{
-    return load_token(in, where, ((const struct item_ctx *)ctx)->acct, out, err);
-}
-
-static int fn_feed(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                   struct cm_err *err)
-{
-    (void)ctx;
-    return load_feed_entry(in, where, out, err);
-}
-
-static int fn_batch(const cJSON *in, const char *where, const void *ctx, cJSON *out,
-                    struct cm_err *err)
-{
-    (void)ctx;
-    return load_batch(in, where, out, err);
-}
 
 /* Loads in[key] item by item; uniq (may be NULL) is a member that must differ between
  * items (case-insensitively when nocase). */
@@ -1008,15 +967,15 @@ static int load_account(const struct mm_settings *set, const cJSON *in, const ch
             goto out;
         }
     }
-    if ((rc = load_list(in, "auth_profiles", where, fn_profile, &ctx, "name", 0, out, err)) ||
-        (rc = load_list(in, "roles", where, fn_role, &ctx, "name", 0, out, err)) ||
-        (rc = load_list(in, "users", where, fn_user, &ctx, "email", 1, out, err)) ||
-        (rc = load_list(in, "applications", where, fn_app, &ctx, NULL, 0, out, err)) ||
-        (rc = load_list(in, "bindings", where, fn_binding, &ctx, "access_key", 0, out, err)) ||
-        (rc = load_list(in, "tokens", where, fn_token, &ctx, "access_token", 0, out, err)) ||
+    if ((rc = load_list(in, "auth_profiles", where, load_profile, &ctx, "name", 0, out, err)) ||
+        (rc = load_list(in, "roles", where, load_role, &ctx, "name", 0, out, err)) ||
+        (rc = load_list(in, "users", where, load_user, &ctx, "email", 1, out, err)) ||
+        (rc = load_list(in, "applications", where, load_app, &ctx, NULL, 0, out, err)) ||
+        (rc = load_list(in, "bindings", where, load_binding, &ctx, "access_key", 0, out, err)) ||
+        (rc = load_list(in, "tokens", where, load_token, &ctx, "access_token", 0, out, err)) ||
         (rc = load_logs(in, where, out, a, err)) ||
-        (rc = load_list(in, "threat_feed", where, fn_feed, &ctx, NULL, 0, out, err)) ||
-        (rc = load_list(in, "byo_batches", where, fn_batch, &ctx, "id", 0, out, err)))
+        (rc = load_list(in, "threat_feed", where, load_feed_entry, &ctx, NULL, 0, out, err)) ||
+        (rc = load_list(in, "byo_batches", where, load_batch, &ctx, "id", 0, out, err)))
         goto out;
     build_feed(&a->feed, cJSON_GetObjectItemCaseSensitive(out, "threat_feed"));
 out:
