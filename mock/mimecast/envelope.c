@@ -56,33 +56,41 @@ cJSON *mm_fail_item(const cJSON *key, const char *code, const char *message, int
     return item;
 }
 
+void mm_render(struct mk_request *req, struct mk_response *resp, enum mm_api api, int status,
+               const char *code, const char *verdict, int retryable, const cJSON *key,
+               const char *message)
+{
+    cJSON *doc = cJSON_CreateObject(), *fail, *item;
+
+    if (api == MM_API2) {
+        fail = cJSON_AddArrayToObject(doc, "fail");
+        item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "code", code);
+        cJSON_AddStringToObject(item, "message", message);
+        cJSON_AddItemToArray(fail, item);
+    } else {
+        cJSON *meta = cJSON_AddObjectToObject(doc, "meta");
+        cJSON_AddNumberToObject(meta, "status", status);
+        cJSON_AddArrayToObject(doc, "data");
+        fail = cJSON_AddArrayToObject(doc, "fail");
+        cJSON_AddItemToArray(fail, mm_fail_item(key, code, message, retryable));
+    }
+    mk_req_verdict(req, verdict);
+    mk_req_detail(req, "%s", message);
+    mk_resp_json(resp, status, doc);
+}
+
 int mm_fail(struct mk_request *req, struct mk_response *resp, enum mm_api api, enum mm_error e,
             const cJSON *key, const char *fmt, ...)
 {
     const struct mm_error_info *info = mm_error_info(e);
     char message[512];
-    cJSON *doc, *fail, *item;
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    doc = cJSON_CreateObject();
-    if (api == MM_API2) {
-        fail = cJSON_AddArrayToObject(doc, "fail");
-        item = cJSON_CreateObject();
-        cJSON_AddStringToObject(item, "code", info->code);
-        cJSON_AddStringToObject(item, "message", message);
-        cJSON_AddItemToArray(fail, item);
-    } else {
-        cJSON *meta = cJSON_AddObjectToObject(doc, "meta");
-        cJSON_AddNumberToObject(meta, "status", info->status);
-        cJSON_AddArrayToObject(doc, "data");
-        fail = cJSON_AddArrayToObject(doc, "fail");
-        cJSON_AddItemToArray(fail, mm_fail_item(key, info->code, message, info->retryable));
-    }
-    mk_req_verdict(req, info->verdict);
-    mk_req_detail(req, "%s", message);
-    mk_resp_json(resp, info->status, doc);
+    mm_render(req, resp, api, info->status, info->code, info->verdict, info->retryable, key,
+              message);
     return MK_DONE;
 }

@@ -58,10 +58,8 @@ static void mm_error(struct mk_request *req, struct mk_response *resp, int statu
         mm_fail(req, resp, api, MM_E_BODY_TOO_LARGE, NULL, "The request body is too large");
     else if (strcmp(code, "not_found") == 0)
         mm_fail(req, resp, api, MM_E_NOT_FOUND, NULL, "No such endpoint: %.100s", req->path);
-    else {
-        mm_fail(req, resp, api, MM_E_INVALID_BODY, NULL, "%s", message);
-        resp->status = status;
-    }
+    else
+        mm_render(req, resp, api, status, code, code, 0, NULL, message);
 }
 
 static int mm_create(struct mk_service *svc, struct cm_err *err)

@@ -162,6 +162,10 @@ enum mm_api { MM_API1 = 1, MM_API2 = 2 };
  * fail item. Returns MK_DONE so a handler can `return mm_fail(...)`. */
 int mm_fail(struct mk_request *req, struct mk_response *resp, enum mm_api api, enum mm_error e,
             const cJSON *key, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The same for a refusal outside the table (the kit's own codes). */
+void mm_render(struct mk_request *req, struct mk_response *resp, enum mm_api api, int status,
+               const char *code, const char *verdict, int retryable, const cJSON *key,
+               const char *message);
 /* {"meta": {"status": 200}, "data": data, "fail": []}; takes data (NULL = []). */
 cJSON *mm_envelope(cJSON *data);
 /* A fail item {"key": key, "errors": [{code, message, retryable}]} for partial failures

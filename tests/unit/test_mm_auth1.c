@@ -445,3 +445,22 @@ Test(mm_auth1, unreadable_body_after_a_good_signature)
     mmfx_post(&fx, URL_LOGS, "{\"data\": {}}", MMFX_NOW, &r);
     mmfx_refused(&fx, &r, 400, "err_xdk_malformed_request", "\"data\" array", "invalid_body");
 }
+
+Test(mm_auth1, kit_refusals_rendered_by_the_service)
+{
+    struct mk_request req;
+    struct mk_response r;
+
+    mk_req_fake(&req, "POST", "/api/ttp/url/get-logs", NULL, NULL, "");
+    req.svc = &fx.svc;
+    mk_resp_init(&r);
+    mk_service_error(&req, &r, 413, "body_too_large", "the request body is larger than the limit");
+    cm_strlcpy(fx.verdict, req.verdict, sizeof(fx.verdict));
+    mmfx_refused(&fx, &r, 413, "err_xdk_request_too_large", "The request body is too large",
+                 "body_too_large");
+    mk_resp_init(&r);
+    mk_service_error(&req, &r, 503, "unavailable", "try later");
+    cm_strlcpy(fx.verdict, req.verdict, sizeof(fx.verdict));
+    mmfx_refused(&fx, &r, 503, "unavailable", "try later", "unavailable");
+    mk_req_fake_release(&req);
+}

@@ -267,3 +267,35 @@ Test(mm_oauth, old_tokens_are_pruned)
           MMFX_NOW + 3 * 86400000LL, tok, sizeof(tok));
     cr_assert_eq(cJSON_GetArraySize(tokens), 1, "tokens expired for a day are dropped");
 }
+
+Test(mm_oauth, malformed_requests)
+{
+    static const char *const json[] = {"Content-Type: application/json", NULL};
+    static const char *const bad_b64[] = {FORM, "Authorization: Basic %%%", NULL};
+    static const char *const no_colon[] = {FORM, "Authorization: Basic Y2lk", NULL};
+    struct mk_response r;
+
+    mmfx_call(&fx, "POST", TOKEN, json, "{not json", MMFX_NOW, &r);
+    mmfx_refused(&fx, &r, 400, "invalid_request", "grant_type is required", "invalid_request");
+    mmfx_call(&fx, "POST", TOKEN, bad_b64, "grant_type=client_credentials", MMFX_NOW, &r);
+    mmfx_refused(&fx, &r, 400, "invalid_request", "client_id and client_secret are required",
+                 "invalid_request");
+    mmfx_call(&fx, "POST", TOKEN, no_colon, "grant_type=client_credentials", MMFX_NOW, &r);
+    mmfx_refused(&fx, &r, 400, "invalid_request", "client_id and client_secret are required",
+                 "invalid_request");
+    mmfx_call(&fx, "POST", TOKEN, form_hdrs, "grant_type&client_id=cid&client_secret=csecret",
+              MMFX_NOW, &r);
+    mmfx_refused(&fx, &r, 400, "invalid_request", "grant_type is required", "invalid_request");
+}
+
+Test(mm_oauth, logout_is_for_api1_bindings)
+{
+    struct mk_response r;
+    char tok[64];
+
+    token("grant_type=client_credentials&client_id=cid&client_secret=csecret", MMFX_NOW, tok,
+          sizeof(tok));
+    bearer(tok, "/api/login/logout", "{}", MMFX_NOW, &r);
+    mmfx_refused(&fx, &r, 400, "err_validation_invalid_value",
+                 "logout ends an API 1.0 binding; API 2.0 tokens simply expire", "invalid_value");
+}

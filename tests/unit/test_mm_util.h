@@ -298,8 +298,8 @@ static inline void mmfx_error(const struct mk_response *resp, char *code, size_t
     cJSON_Delete(doc);
 }
 
-/* Asserts an API refusal: status, code, a message fragment and the journal verdict; failures
- * name the caller's line. */
+/* Asserts an API refusal: status (and meta.status in the 1.0 envelope), code, a message
+ * fragment and the journal verdict; failures name the caller's line. */
 #define mmfx_refused(...) mmfx_refused_at(__LINE__, __VA_ARGS__)
 
 static inline void mmfx_refused_at(int line, struct mmfx *fx, struct mk_response *resp, int status,
@@ -309,6 +309,12 @@ static inline void mmfx_refused_at(int line, struct mmfx *fx, struct mk_response
 
     cr_assert_eq(resp->status, status, "line %d: status %d, want %d: %s", line, resp->status,
                  status, cm_buf_str(&resp->body));
+    {
+        cJSON *doc = mmfx_body(resp), *meta = cJSON_GetObjectItem(doc, "meta");
+        if (meta)
+            cr_assert_eq(cm_json_num(meta, "status", 0), status, "line %d: meta.status", line);
+        cJSON_Delete(doc);
+    }
     mmfx_error(resp, c, sizeof(c), m, sizeof(m));
     cr_assert_str_eq(c, code, "line %d: code '%s', want '%s': %s", line, c, code, m);
     cr_assert(strstr(m, fragment) != NULL, "line %d: message '%s' lacks '%s'", line, m, fragment);
