@@ -304,6 +304,16 @@ int rc_mm_explain(const struct rc_mm_explain_in *in, struct cm_buf *b)
     if (has(code, "not_yet") || has(code, "keys_not") || has(code, "too_early") ||
         has(code, "key_delay") || (has(code, "key") && has(code, "not_available"))) {
         when = error_time(in->body);
+        if (in->op == RC_MM_OP_TOKEN) {
+            cm_buf_puts(b, "the client credentials of the API 2.0 application are not active yet");
+            said(b, code, message);
+            cm_buf_puts(b, ". Mimecast accepts an API application's credentials 30 minutes after "
+                           "it was created");
+            if (when)
+                cm_buf_printf(b, "; they work from %s", when);
+            cm_buf_puts(b, ". Run the integration again then.");
+            return RC_MM_EXIT_AUTH;
+        }
         cm_buf_printf(b, "the access and secret keys of application %s are not available yet", app);
         said(b, code, message);
         cm_buf_puts(b, ". Mimecast only creates keys 30 minutes after the API application was "
@@ -313,6 +323,35 @@ int rc_mm_explain(const struct rc_mm_explain_in *in, struct cm_buf *b)
         cm_buf_puts(b, ". Wait until then and run `keys` again (Services > API and Platform "
                        "Integrations > your application > Create Keys in the console).");
         return RC_MM_EXIT_AUTH;
+    }
+    if (has(code, "binding_limit")) {
+        cm_buf_printf(b, "%s holds as many bindings (keys) as Mimecast allows a user", user);
+        said(b, code, message);
+        cm_buf_puts(b, ". Log out keys that are no longer used (/api/login/logout), or change the "
+                       "user's password to revoke them all, then create keys again.");
+        return RC_MM_EXIT_AUTH;
+    }
+    if (has(code, "authentication_type") || has(code, "auth_type")) {
+        cm_buf_printf(b, "Mimecast does not accept %s logins for %s", auth_name(in->auth_ad), user);
+        said(b, code, message);
+        cm_buf_printf(b,
+                      ". Use the login type the user's authentication profile allows (--auth-type "
+                      "%s), and when the profile uses SSO, disable SSO on it while the keys are "
+                      "created (Administration > Services > Applications > Authentication "
+                      "Profiles).",
+                      in->auth_ad ? "cloud" : "ad");
+        return RC_MM_EXIT_AUTH;
+    }
+    if ((in->op == RC_MM_OP_LOGIN || in->op == RC_MM_OP_REFRESH) &&
+        (status == 403 || has(code, "forbidden"))) {
+        cm_buf_printf(b, "%s may not create keys", user);
+        said(b, code, message);
+        cm_buf_printf(b,
+                      ". Only administrators can create keys: in the Mimecast console, go to "
+                      "Account > Roles and add %s to the integration's role (for example "
+                      "\"Sophos Integration\", with the Monitoring permissions it needs).",
+                      user);
+        return RC_MM_EXIT_FIX;
     }
     /* Binding expired (418, or the code with any status). */
     if (status == 418 || has(code, "binding_expired") || has(code, "accesskey_expired") ||
@@ -372,7 +411,7 @@ int rc_mm_explain(const struct rc_mm_explain_in *in, struct cm_buf *b)
                        "IP restriction to the administrators' authentication profile.");
         return RC_MM_EXIT_FIX;
     }
-    if (has(code, "skew") || has(code, "clock") || (status == 401 && has(code, "date"))) {
+    if (has(code, "skew") || has(code, "clock") || has(message, "too skewed")) {
         cm_buf_puts(b, "Mimecast refused the request time (x-mc-date) as too far from its own "
                        "clock");
         said(b, code, message);

@@ -100,6 +100,29 @@ Test(client_mimecast_api, revoked_keys_and_disabled_users)
     says("Enable sophos@example.com in Directories > Internal Directories");
 }
 
+Test(client_mimecast_api, login_refusals_of_the_mock_docs)
+{
+    cr_assert_eq(explain(RC_MM_OP_LOGIN, 401,
+                         FAIL1("err_xdk_authentication_type_not_supported", "uses SSO")),
+                 RC_MM_EXIT_AUTH);
+    says("disable SSO");
+    says("--auth-type ad");
+    cr_assert_eq(explain(RC_MM_OP_LOGIN, 403, FAIL1("err_xdk_forbidden", "Only administrators")),
+                 RC_MM_EXIT_FIX);
+    says("Only administrators can create keys");
+    cr_assert_eq(explain(RC_MM_OP_LOGIN, 409, FAIL1("err_xdk_binding_limit_reached", "10")),
+                 RC_MM_EXIT_AUTH);
+    says("/api/login/logout");
+    cr_assert_eq(explain(RC_MM_OP_TOKEN, 401,
+                         "{\"fail\":[{\"code\":\"client_not_yet_available\",\"message\":\"not "
+                         "active yet\"}]}"),
+                 RC_MM_EXIT_AUTH);
+    says("client credentials of the API 2.0 application are not active yet");
+    cr_assert_eq(explain(RC_MM_OP_LOGS, 401, FAIL1("err_xdk_invalid_date", "bad date")),
+                 RC_MM_EXIT_AUTH, "an unreadable date is not a clock skew");
+    cr_assert_null(strstr(text, "Synchronise"), "%s", text);
+}
+
 Test(client_mimecast_api, an_address_outside_the_admin_ip_ranges)
 {
     cr_assert_eq(explain(RC_MM_OP_LOGS, 403, FAIL1("err_ip_not_allowed", "127.0.0.9 not allowed")),
