@@ -121,7 +121,9 @@ cJSON *mm_body(struct mk_request *req, struct mk_response *resp)
     cJSON *doc;
     size_t i;
 
-    for (i = 0; i < req->body_len && strchr(" \t\r\n", req->body[i]); i++)
+    for (i = 0; i < req->body_len && (req->body[i] == ' ' || req->body[i] == '\t' ||
+                                      req->body[i] == '\r' || req->body[i] == '\n');
+         i++)
         ;
     if (i == req->body_len)
         return cJSON_CreateObject();

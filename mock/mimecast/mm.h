@@ -338,7 +338,7 @@ const char *mm_log_kind_name(enum mm_log_kind k); /* "url", "impersonation", "at
 
 /* ---- pagetoken.c ---- */
 
-#define MM_TOKEN_MAX 2048
+#define MM_TOKEN_MAX 8192 /* room for a 256-character query of escaped characters */
 
 /* Seals payload (an object, borrowed) into a token: base64url(JSON) "." base64url(MAC).
  * Returns a string the caller frees. */

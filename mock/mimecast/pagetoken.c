@@ -51,7 +51,7 @@ char *mm_token_seal(const struct mm_state *st, const cJSON *payload)
 cJSON *mm_token_open(const struct mm_state *st, const char *token)
 {
     unsigned char mac[MAC_LEN], want[MAC_LEN];
-    char body[MM_TOKEN_MAX + 1], *dot;
+    char *body = NULL, *dot;
     unsigned char *json;
     size_t len;
     cJSON *doc = NULL;
@@ -59,14 +59,14 @@ cJSON *mm_token_open(const struct mm_state *st, const char *token)
 
     if (token == NULL || (len = strlen(token)) > MM_TOKEN_MAX)
         return NULL;
-    memcpy(body, token, len + 1);
+    body = cm_strdup(token);
+    json = cm_malloc(len + 1);
     dot = strchr(body, '.');
     if (dot == NULL)
-        return NULL;
+        goto out;
     *dot = '\0';
     if (mm_b64url_decode(dot + 1, mac, sizeof(mac)) != MAC_LEN)
-        return NULL;
-    json = cm_malloc(len + 1);
+        goto out;
     n = mm_b64url_decode(body, json, len);
     if (n <= 0)
         goto out;
@@ -80,5 +80,6 @@ cJSON *mm_token_open(const struct mm_state *st, const char *token)
     }
 out:
     free(json);
+    free(body);
     return doc;
 }

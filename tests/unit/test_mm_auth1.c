@@ -464,3 +464,21 @@ Test(mm_auth1, kit_refusals_rendered_by_the_service)
     mmfx_refused(&fx, &r, 503, "unavailable", "try later", "unavailable");
     mk_req_fake_release(&req);
 }
+
+Test(mm_auth1, a_body_of_nul_bytes_is_not_empty)
+{
+    static const char body[] = "\0\0";
+    struct mk_request req;
+    struct mk_response r;
+    cJSON *doc;
+
+    mk_req_fake(&req, "POST", "/api/ttp/url/get-logs", NULL, NULL, body);
+    req.body_len = 2;
+    req.svc = &fx.svc;
+    mk_resp_init(&r);
+    doc = mm_body(&req, &r);
+    cr_assert_null(doc);
+    cm_strlcpy(fx.verdict, req.verdict, sizeof(fx.verdict));
+    mmfx_refused(&fx, &r, 400, "err_xdk_malformed_request", "cannot be read", "invalid_body");
+    mk_req_fake_release(&req);
+}

@@ -592,3 +592,28 @@ Test(mm_logs, a_million_generated_records_page_from_the_middle)
     cr_assert_eq(page_size_of(doc), 0);
     cJSON_Delete(doc);
 }
+
+Test(mm_logs, tokens_hold_the_longest_query)
+{
+    cJSON *p = cJSON_CreateObject(), *back;
+    char q[257], *tok, *a, *b;
+    int i;
+
+    for (i = 0; i < 256; i++)
+        q[i] = (char)(1 + i % 31); /* control characters: six bytes each in JSON */
+    q[256] = '\0';
+    cJSON_AddStringToObject(p, "k", "impersonation");
+    cJSON_AddStringToObject(p, "q", q);
+    tok = mm_token_seal(fx.st, p);
+    cr_assert_lt(strlen(tok), MM_TOKEN_MAX);
+    back = mm_token_open(fx.st, tok);
+    cr_assert_not_null(back, "a token the mock sealed opens");
+    a = cm_json_print(p);
+    b = cm_json_print(back);
+    cr_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    free(tok);
+    cJSON_Delete(p);
+    cJSON_Delete(back);
+}
