@@ -442,29 +442,90 @@ static cJSON *create_keys(struct mm_state *st, const cJSON *args, int64_t now, s
     return out;
 }
 
-cJSON *mm_action(struct mm_state *st, const char *action, const cJSON *args, int64_t now_ms,
-                 struct cm_err *err)
+enum action_id {
+    A_CREATE_APP,
+    A_UPDATE_APP,
+    A_CREATE_USER,
+    A_CHANGE_PASSWORD,
+    A_DISABLE_USER,
+    A_ENABLE_USER,
+    A_SET_ROLE,
+    A_SET_AUTH_PROFILE,
+    A_ADD_USER_TO_ROLE,
+    A_REMOVE_USER_FROM_ROLE,
+    A_ASSIGN_AUTH_PROFILE,
+    A_SET_ENHANCED_LOGGING,
+    A_SET_ADMIN_IP_RANGES,
+    A_ADD_PACKAGE,
+    A_REMOVE_PACKAGE,
+    A_COUNT
+};
+
+static const char *const action_names[A_COUNT] = {
+    [A_CREATE_APP] = "create-app",
+    [A_UPDATE_APP] = "update-app",
+    [A_CREATE_USER] = "create-user",
+    [A_CHANGE_PASSWORD] = "change-password",
+    [A_DISABLE_USER] = "disable-user",
+    [A_ENABLE_USER] = "enable-user",
+    [A_SET_ROLE] = "set-role",
+    [A_SET_AUTH_PROFILE] = "set-auth-profile",
+    [A_ADD_USER_TO_ROLE] = "add-user-to-role",
+    [A_REMOVE_USER_FROM_ROLE] = "remove-user-from-role",
+    [A_ASSIGN_AUTH_PROFILE] = "assign-auth-profile",
+    [A_SET_ENHANCED_LOGGING] = "set-enhanced-logging",
+    [A_SET_ADMIN_IP_RANGES] = "set-admin-ip-ranges",
+    [A_ADD_PACKAGE] = "add-package",
+    [A_REMOVE_PACKAGE] = "remove-package",
+};
+
+/* Runs action id on the copy doc (taken) of the state. */
+static cJSON *run(struct mm_state *st, enum action_id id, cJSON *doc, cJSON *acct,
+                  const cJSON *args, int64_t now, struct cm_err *err)
 {
     static const char *const role_keys[] = {"permissions", NULL};
     static const char *const profile_keys[] = {"cache_ttl", "sso", "two_factor", NULL};
-    static const char *const known[] = {"create-app",
-                                        "update-app",
-                                        "create-user",
-                                        "change-password",
-                                        "disable-user",
-                                        "enable-user",
-                                        "set-role",
-                                        "set-auth-profile",
-                                        "add-user-to-role",
-                                        "remove-user-from-role",
-                                        "assign-auth-profile",
-                                        "set-enhanced-logging",
-                                        "set-admin-ip-ranges",
-                                        "add-package",
-                                        "remove-package",
-                                        NULL};
-    cJSON *doc, *acct, *empty = NULL, *out;
-    size_t i;
+
+    switch (id) {
+    case A_CREATE_APP:
+        return create_app(st, doc, acct, args, now, err);
+    case A_UPDATE_APP:
+        return update_app(st, doc, acct, args, now, err);
+    case A_CREATE_USER:
+        return create_user(st, doc, acct, args, now, err);
+    case A_CHANGE_PASSWORD:
+        return change_password(st, doc, acct, args, now, err);
+    case A_DISABLE_USER:
+    case A_ENABLE_USER:
+        return set_disabled(st, doc, acct, args, now, id == A_DISABLE_USER, err);
+    case A_SET_ROLE:
+        return set_named(st, doc, acct, args, now, "roles", role_keys, err);
+    case A_SET_AUTH_PROFILE:
+        return set_named(st, doc, acct, args, now, "auth_profiles", profile_keys, err);
+    case A_ADD_USER_TO_ROLE:
+        return set_user_ref(st, doc, acct, args, now, "role", "role", err);
+    case A_REMOVE_USER_FROM_ROLE:
+        return set_user_ref(st, doc, acct, args, now, "role", NULL, err);
+    case A_ASSIGN_AUTH_PROFILE:
+        return set_user_ref(st, doc, acct, args, now, "auth_profile", "profile", err);
+    case A_SET_ENHANCED_LOGGING:
+        return set_logging(st, doc, acct, args, now, err);
+    case A_SET_ADMIN_IP_RANGES:
+        return set_array(st, doc, acct, args, now, "admin_ip_ranges", "ranges", err);
+    case A_ADD_PACKAGE:
+    case A_REMOVE_PACKAGE:
+        return package(st, doc, acct, args, now, id == A_ADD_PACKAGE, err);
+    default:
+        cJSON_Delete(doc);
+        return NULL;
+    }
+}
+
+cJSON *mm_action(struct mm_state *st, const char *action, const cJSON *args, int64_t now_ms,
+                 struct cm_err *err)
+{
+    cJSON *doc, *acct, *empty = NULL, *out = NULL;
+    int i;
 
     if (args == NULL)
         args = empty = cJSON_CreateObject();
@@ -477,53 +538,23 @@ cJSON *mm_action(struct mm_state *st, const char *action, const cJSON *args, int
         cJSON_Delete(empty);
         return out;
     }
-    for (i = 0; known[i] && strcmp(known[i], action) != 0; i++)
+    for (i = 0; i < A_COUNT && strcmp(action_names[i], action) != 0; i++)
         ;
-    if (known[i] == NULL) {
+    if (i == A_COUNT) {
         cm_fail(err, CM_ENOENT,
                 "unknown action '%s' (create-app, update-app, create-keys, create-user, "
                 "change-password, disable-user, enable-user, set-role, add-user-to-role, "
                 "remove-user-from-role, set-auth-profile, assign-auth-profile, "
                 "set-enhanced-logging, set-admin-ip-ranges, add-package, remove-package)",
                 action);
-        cJSON_Delete(empty);
-        return NULL;
+    } else {
+        doc = mm_state_dump(st);
+        acct = pick_account(doc, args, err);
+        if (acct == NULL)
+            cJSON_Delete(doc);
+        else
+            out = run(st, (enum action_id)i, doc, acct, args, now_ms, err);
     }
-    doc = mm_state_dump(st);
-    acct = pick_account(doc, args, err);
-    out = NULL;
-    if (acct == NULL)
-        cJSON_Delete(doc);
-    else if (strcmp(action, "create-app") == 0)
-        out = create_app(st, doc, acct, args, now_ms, err);
-    else if (strcmp(action, "update-app") == 0)
-        out = update_app(st, doc, acct, args, now_ms, err);
-    else if (strcmp(action, "create-user") == 0)
-        out = create_user(st, doc, acct, args, now_ms, err);
-    else if (strcmp(action, "change-password") == 0)
-        out = change_password(st, doc, acct, args, now_ms, err);
-    else if (strcmp(action, "disable-user") == 0)
-        out = set_disabled(st, doc, acct, args, now_ms, 1, err);
-    else if (strcmp(action, "enable-user") == 0)
-        out = set_disabled(st, doc, acct, args, now_ms, 0, err);
-    else if (strcmp(action, "set-role") == 0)
-        out = set_named(st, doc, acct, args, now_ms, "roles", role_keys, err);
-    else if (strcmp(action, "set-auth-profile") == 0)
-        out = set_named(st, doc, acct, args, now_ms, "auth_profiles", profile_keys, err);
-    else if (strcmp(action, "add-user-to-role") == 0)
-        out = set_user_ref(st, doc, acct, args, now_ms, "role", "role", err);
-    else if (strcmp(action, "remove-user-from-role") == 0)
-        out = set_user_ref(st, doc, acct, args, now_ms, "role", NULL, err);
-    else if (strcmp(action, "assign-auth-profile") == 0)
-        out = set_user_ref(st, doc, acct, args, now_ms, "auth_profile", "profile", err);
-    else if (strcmp(action, "set-enhanced-logging") == 0)
-        out = set_logging(st, doc, acct, args, now_ms, err);
-    else if (strcmp(action, "set-admin-ip-ranges") == 0)
-        out = set_array(st, doc, acct, args, now_ms, "admin_ip_ranges", "ranges", err);
-    else if (strcmp(action, "add-package") == 0)
-        out = package(st, doc, acct, args, now_ms, 1, err);
-    else
-        out = package(st, doc, acct, args, now_ms, 0, err); /* remove-package */
     cJSON_Delete(empty);
     return out;
 }
