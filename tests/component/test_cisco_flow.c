@@ -197,7 +197,7 @@ static void bearer(const char *ctr, char *auth, size_t size)
     cm_http_response_release(&resp);
 }
 
-TestSuite(cisco, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(cisco, .init = setup, .fini = teardown);
 
 Test(cisco, the_whole_flow_of_the_seeds)
 {

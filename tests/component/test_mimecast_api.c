@@ -259,7 +259,7 @@ static void teardown(void)
     rt = NULL;
 }
 
-TestSuite(mimecast_api, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(mimecast_api, .init = setup, .fini = teardown);
 
 Test(mimecast_api, keys_come_thirty_minutes_after_the_application)
 {

@@ -51,7 +51,7 @@ static void teardown(void)
     rt = NULL;
 }
 
-TestSuite(netskope_https, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(netskope_https, .init = setup, .fini = teardown);
 
 struct answer {
     long status;

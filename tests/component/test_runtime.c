@@ -79,7 +79,7 @@ static const char *admin(void)
     return mk_runtime_admin_url(rt);
 }
 
-TestSuite(runtime, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(runtime, .init = setup, .fini = teardown);
 
 Test(runtime, health_and_services)
 {
@@ -317,7 +317,7 @@ Test(runtime, journal_ring_reports_drops)
     cJSON_Delete(doc);
 }
 
-Test(runtime_tls, https_verified_against_generated_ca, .timeout = 30)
+Test(runtime_tls, https_verified_against_generated_ca)
 {
     struct mk_runtime_config cfg = {0};
     cJSON *doc;
@@ -332,7 +332,7 @@ Test(runtime_tls, https_verified_against_generated_ca, .timeout = 30)
     teardown();
 }
 
-Test(runtime_token, admin_token_required_when_set, .timeout = 30)
+Test(runtime_token, admin_token_required_when_set)
 {
     struct mk_runtime_config cfg = {0};
     struct cm_http_request req = {0};

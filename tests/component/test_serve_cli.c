@@ -34,7 +34,7 @@ static void teardown(void)
     cr_assert_eq(system(cmd), 0);
 }
 
-TestSuite(serve_cli, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(serve_cli, .init = setup, .fini = teardown);
 
 static const char *path_in(const char *name)
 {

@@ -223,7 +223,13 @@ static void setup(void)
     cr_redirect_stderr();
 }
 
-TestSuite(client_ctr_flow, .init = setup);
+static void teardown(void)
+{
+    rc_clock_free(fake_clock);
+    fake_clock = NULL;
+}
+
+TestSuite(client_ctr_flow, .init = setup, .fini = teardown);
 
 /* Runs `ctr <name> args...` (NULL-terminated) with the test's credentials. */
 static int run_cmd(const char *name, ...)
@@ -259,6 +265,7 @@ static int run_cmd(const char *name, ...)
     ctx.http->clock = ctx.clock;
     ctx.http->transport = fake_transport;
     code = c->run(&ctx);
+    rc_clock_free(fake_clock);
     fake_clock = rc_clock_new_fake(ctx.clock->fake_now_ms);
     fake_clock->fake_slept_ms = ctx.clock->fake_slept_ms;
     rc_ctx_close(&ctx);

@@ -299,6 +299,8 @@ static void teardown(void)
     char cmd[128];
 
     cJSON_Delete(fk.records);
+    rc_clock_free(fake_clock);
+    fake_clock = NULL;
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }
@@ -334,6 +336,7 @@ static int run_cmd(const char *name, ...)
     cr_assert_eq(rc_ctx_open(&ctx, &err), 0, "%s", err.msg);
     if (fake_clock)
         now = fake_clock->fake_now_ms;
+    rc_clock_free(fake_clock);
     rc_clock_free(ctx.clock);
     ctx.clock = rc_clock_new_fake(now);
     ctx.http->clock = ctx.clock;

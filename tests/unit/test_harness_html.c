@@ -281,7 +281,7 @@ static void execute(const char *file, struct hx_result *res, int timeline)
     hx_scenario_free(sc);
 }
 
-Test(harness_html, exec_records_the_timeline_and_journal, .timeout = 60)
+Test(harness_html, exec_records_the_timeline_and_journal)
 {
     struct hx_result res;
     const cJSON *ev;

@@ -97,7 +97,7 @@ Test(harness_run, list_prints_the_selection, .init = cr_redirect_stdout)
     free(out);
 }
 
-Test(harness_run, runs_against_the_real_mock, .init = cr_redirect_stdout, .timeout = 60)
+Test(harness_run, runs_against_the_real_mock, .init = cr_redirect_stdout)
 {
     char dir[] = "/tmp/hx-run-XXXXXX", *junit, *json, *logs, *out, *text = NULL, *cmd;
     struct cm_err err = {{0}};

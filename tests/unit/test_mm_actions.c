@@ -22,7 +22,7 @@ static void teardown(void)
     mmfx_free(&fx);
 }
 
-TestSuite(mm_actions, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(mm_actions, .init = setup, .fini = teardown);
 
 static cJSON *ok(const char *name, const char *args, int64_t now)
 {

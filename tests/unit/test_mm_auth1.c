@@ -27,7 +27,7 @@ static void teardown(void)
     mmfx_free(&fx);
 }
 
-TestSuite(mm_auth1, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(mm_auth1, .init = setup, .fini = teardown);
 
 Test(mm_auth1, worked_example_is_accepted)
 {

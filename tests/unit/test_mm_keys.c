@@ -24,7 +24,7 @@ static void teardown(void)
     mmfx_free(&fx);
 }
 
-TestSuite(mm_keys, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(mm_keys, .init = setup, .fini = teardown);
 
 /* Login headers: "<scheme> base64(user:pass)" for app. */
 struct login_hdrs {

@@ -26,7 +26,7 @@ static void teardown(void)
     mmfx_free(&fx);
 }
 
-TestSuite(mm_logs, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(mm_logs, .init = setup, .fini = teardown);
 
 /* One page: the parsed answer (caller frees) after asserting 200. */
 static cJSON *page(const char *path, const char *body, int64_t now)

@@ -26,7 +26,7 @@ static void teardown(void)
     mmfx_free(&fx);
 }
 
-TestSuite(mm_oauth, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(mm_oauth, .init = setup, .fini = teardown);
 
 static const char *const form_hdrs[] = {FORM, NULL};
 

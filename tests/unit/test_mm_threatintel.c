@@ -29,7 +29,7 @@ static void teardown(void)
     mmfx_free(&fx);
 }
 
-TestSuite(mm_threatintel, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(mm_threatintel, .init = setup, .fini = teardown);
 
 static int ti(const char *path, const char *body, struct mk_response *r)
 {

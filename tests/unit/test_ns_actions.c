@@ -25,7 +25,7 @@ static void teardown(void)
     nsfx_free(&fx);
 }
 
-TestSuite(ns_actions, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(ns_actions, .init = setup, .fini = teardown);
 
 static cJSON *act(const char *action, const char *args, struct cm_err *err)
 {

@@ -41,7 +41,7 @@ static void teardown(void)
     nsfx_free(&fx);
 }
 
-TestSuite(ns_export, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(ns_export, .init = setup, .fini = teardown);
 
 struct page {
     int status;

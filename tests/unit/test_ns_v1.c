@@ -38,7 +38,7 @@ static void teardown(void)
     nsfx_free(&fx);
 }
 
-TestSuite(ns_v1, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(ns_v1, .init = setup, .fini = teardown);
 
 /* POSTs body (and query) to updateFileHashList at NSFX_NOW + offset_ms. */
 static int post(const char *query, const char *body, int64_t offset_ms, struct mk_response *r)
