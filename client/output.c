@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void rc_output_open(struct rc_output *o, const char *path)
@@ -63,13 +64,22 @@ static int emit(struct rc_output *o, const char *data, size_t len, struct cm_err
     return 0;
 }
 
+/* A path a document can replace atomically: a regular file, or nothing yet. Replacing
+ * /dev/null or a FIFO by rename would be wrong; those are written in place. */
+static int replaceable(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+}
+
 int rc_output_json(struct rc_output *o, const cJSON *doc, struct cm_err *err)
 {
     char *text = cm_json_print(doc);
     char *line = cm_asprintf("%s\n", text);
     int rc;
 
-    if (o->path) {
+    if (o->path && replaceable(o->path)) {
         rc = cm_write_file_atomic(o->path, line, strlen(line));
         if (rc)
             cm_fail(err, rc, "cannot write '%s': %s", o->path, cm_strerror(rc));
@@ -96,7 +106,8 @@ int rc_output_flush(struct rc_output *o, struct cm_err *err)
 {
     if (o->fp && fflush(o->fp) != 0)
         return cm_fail(err, CM_EIO, "cannot flush the output: %s", strerror(errno));
-    if (o->path && o->fd >= 0 && fsync(o->fd) != 0)
+    /* /dev/null, a pipe or a FIFO cannot be synced, and need not be. */
+    if (o->path && o->fd >= 0 && fsync(o->fd) != 0 && errno != EINVAL && errno != ENOTSUP)
         return cm_fail(err, CM_EIO, "cannot sync '%s': %s", o->path, strerror(errno));
     return 0;
 }

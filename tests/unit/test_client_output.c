@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client/output.h"
@@ -177,4 +178,21 @@ Test(client_output, closing_a_zeroed_output_is_harmless)
     memset(&o, 0, sizeof(o));
     rc_output_close(&o);
     cr_assert_neq(fcntl(0, F_GETFD), -1, "fd 0 was closed");
+}
+
+Test(client_output, dev_null_is_written_in_place_not_replaced)
+{
+    struct rc_output o;
+    struct cm_err err = {{0}};
+    cJSON *a = record(1, "gone");
+    struct stat st;
+
+    rc_output_open(&o, "/dev/null");
+    cr_assert_eq(rc_output_jsonl(&o, a, &err), 0, "%s", err.msg);
+    cr_assert_eq(rc_output_flush(&o, &err), 0, "%s", err.msg);
+    cr_assert_eq(rc_output_json(&o, a, &err), 0, "%s", err.msg);
+    rc_output_close(&o);
+    cr_assert_eq(stat("/dev/null", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode), "/dev/null is no longer a device");
+    cJSON_Delete(a);
 }
