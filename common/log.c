@@ -9,6 +9,8 @@
 
 static enum cm_log_level log_level = CM_LOG_WARN;
 static const char *log_prefix = "secmock";
+static void (*log_hook)(void *ud);
+static void *log_hook_ud;
 
 void cm_log_set_level(enum cm_log_level level)
 {
@@ -23,6 +25,12 @@ enum cm_log_level cm_log_get_level(void)
 void cm_log_set_prefix(const char *prefix)
 {
     log_prefix = prefix;
+}
+
+void cm_log_set_hook(void (*fn)(void *ud), void *ud)
+{
+    log_hook = fn;
+    log_hook_ud = ud;
 }
 
 void cm_log(enum cm_log_level level, const char *fmt, ...)
@@ -47,5 +55,7 @@ void cm_log(enum cm_log_level level, const char *fmt, ...)
     if ((size_t)n < sizeof(line))
         vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
     va_end(ap);
+    if (log_hook)
+        log_hook(log_hook_ud);
     fprintf(stderr, "%s\n", line);
 }

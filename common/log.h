@@ -15,6 +15,9 @@ enum cm_log_level cm_log_get_level(void);
 /* prefix is the program part ("serve", "run", "client"); borrowed, must outlive all logging. */
 void cm_log_set_prefix(const char *prefix);
 void cm_log(enum cm_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* fn(ud) runs before each line is written (common/progress.c erases its status line there);
+ * NULL removes it. Set it before other threads log and remove it after they stop. */
+void cm_log_set_hook(void (*fn)(void *ud), void *ud);
 
 #define cm_error(...) cm_log(CM_LOG_ERROR, __VA_ARGS__)
 #define cm_warn(...)  cm_log(CM_LOG_WARN, __VA_ARGS__)

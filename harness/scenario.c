@@ -618,7 +618,7 @@ static int ld_fault(struct ld *l, const cJSON *c)
 {
     static const char *const keys[] = {"service", "method",       "path",  "kind",  "status",
                                        "body",    "content_type", "delay", "count", "probability",
-                                       "seed",    "headers",      NULL};
+                                       "seed",    "headers",      "after", NULL};
     static const char *const req[] = {"service", NULL};
     static const char *const kinds[] = {"status", "delay", "reset", "truncate", "malformed", NULL};
     const char *kind = NULL;
@@ -629,7 +629,8 @@ static int ld_fault(struct ld *l, const cJSON *c)
         (rc = ld_string(l, c, "path", NULL)) || (rc = ld_string(l, c, "kind", &kind)) ||
         (rc = ld_int(l, c, "status", 100, 599, NULL)) ||
         (rc = ld_string(l, c, "content_type", NULL)) || (rc = ld_duration(l, c, "delay", NULL)) ||
-        (rc = ld_int(l, c, "count", 1, 1e9, NULL)) || (rc = ld_int(l, c, "seed", 0, 9e15, NULL)))
+        (rc = ld_int(l, c, "count", 1, 1e9, NULL)) || (rc = ld_int(l, c, "after", 0, 1e9, NULL)) ||
+        (rc = ld_int(l, c, "seed", 0, 9e15, NULL)))
         return rc;
     if (kind) {
         for (i = 0; kinds[i] && strcmp(kinds[i], kind) != 0; i++)
