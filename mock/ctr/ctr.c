@@ -8,7 +8,7 @@
  *   POST /iroh/iroh-enrich/{observe,deliberate,refer}/observables
  *   GET  /iroh/iroh-enrich/settings, POST /iroh/iroh-enrich/health
  *   POST /iroh/iroh-response/respond/observables, .../respond/trigger/<module>/<action>
- *   GET|DELETE /iroh/iroh-sse/device[/<id>], GET /iroh/iroh-sse/tenant/token
+ *   GET|DELETE /iroh/iroh-sse/device[/<id>], GET /iroh/iroh-sse/tenant[/token]
  *   GET  /iroh/profile/whoami
  *   GET|POST /iroh/iroh-int/module-instance[/<id>] (DELETE one), GET .../module-type
  */
@@ -85,6 +85,7 @@ static const struct mk_route ctr_routes[] = {
     {"GET", "/iroh/iroh-sse/device/*", ctr_sse_get},
     {"DELETE", "/iroh/iroh-sse/device/*", ctr_sse_delete},
     {"GET", "/iroh/iroh-sse/tenant/token", ctr_sse_tenant_token},
+    {"GET", "/iroh/iroh-sse/tenant", ctr_sse_tenant},
     {"GET", "/iroh/profile/whoami", whoami},
     {"GET", "/iroh/iroh-int/module-instance", ctr_mi_list},
     {"POST", "/iroh/iroh-int/module-instance", ctr_mi_create},

@@ -130,6 +130,7 @@ int ctr_sse_list(struct mk_request *req, struct mk_response *resp);
 int ctr_sse_get(struct mk_request *req, struct mk_response *resp);
 int ctr_sse_delete(struct mk_request *req, struct mk_response *resp);
 int ctr_sse_tenant_token(struct mk_request *req, struct mk_response *resp);
+int ctr_sse_tenant(struct mk_request *req, struct mk_response *resp);
 
 extern const struct mk_service_ops ctr_service_ops;
 

@@ -726,3 +726,30 @@ int ctr_sse_tenant_token(struct mk_request *req, struct mk_response *resp)
     mk_resp_json(resp, 200, tok);
     return MK_DONE;
 }
+
+/* GET /iroh/iroh-sse/tenant (ours): the org's Security Services Exchange account in this
+ * region as its Cloud Services tab shows it, so a configuration check can tell "the
+ * integration is off" from "no device registered". */
+int ctr_sse_tenant(struct mk_request *req, struct mk_response *resp)
+{
+    const char *org = ctr_authorize(req, resp, "sse");
+    struct mk_service *sse;
+    cJSON *acct, *out, *cs;
+
+    if (org == NULL)
+        return MK_DONE;
+    sse = ctr_sse_service(req->svc);
+    acct = sse ? sse_account_view(sse, org) : NULL;
+    out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "org", org);
+    cJSON_AddStringToObject(out, "region", region_of(req->svc));
+    cJSON_AddBoolToObject(out, "sse_account", acct != NULL);
+    cJSON_AddStringToObject(out, "name", cm_json_str(acct, "name", ""));
+    cs = cJSON_AddObjectToObject(out, "cloud_services");
+    cJSON_AddBoolToObject(cs, "threat_response", cm_json_bool(acct, "threat_response", 0));
+    cJSON_AddNumberToObject(out, "devices", cm_json_num(acct, "devices", 0));
+    cJSON_Delete(acct);
+    mk_resp_json(resp, 200, out);
+    mk_req_detail(req, "tenant %.40s", org);
+    return MK_DONE;
+}

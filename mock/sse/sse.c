@@ -8,6 +8,7 @@
  *   PUT    /v1/devices/<id>/services            xdr / csn settings (device credential)
  *   DELETE /v1/devices/<id>                     deregister (device credential)
  *   POST   /v1/devices/<id>/usage               Cisco Success Network report (device credential)
+ *   GET    /v1/tokens/<token>                   a registration token's status (for checks)
  *
  * A submission is judged at once (device serial first, then the token) and
  * its outcome is published registration_delay later on the virtual clock;
@@ -394,9 +395,13 @@ static cJSON *device_view(struct mk_service *svc, const char *id, const cJSON *d
     cJSON *o = cJSON_CreateObject();
     size_t i;
 
+    const char *org = "";
+
+    sse_device_find(svc->data, id, &org);
     cJSON_AddStringToObject(o, "device_id", id);
     cJSON_AddStringToObject(o, "status", "registered");
     cJSON_AddStringToObject(o, "region", sse_region(svc));
+    cJSON_AddStringToObject(o, "org", org);
     for (i = 0; fields[i]; i++)
         cJSON_AddStringToObject(o, fields[i], cm_json_str(dev, fields[i], ""));
     cJSON_AddItemToObject(o, "services",
@@ -571,7 +576,56 @@ static int device_usage(struct mk_request *req, struct mk_response *resp)
     return MK_DONE;
 }
 
+/*
+ * GET /v1/tokens/<token> (ours): what the appliance's configuration check may learn about a
+ * registration token before it registers: its account, counts, expiry and status. Unknown
+ * tokens are 404 not_found, or token_in_other_region with the region when another sse
+ * service of the process holds the token (the mock knows; a real regional SSE may not).
+ */
+static int token_get(struct mk_request *req, struct mk_response *resp)
+{
+    struct sse *s = req->svc->data;
+    const char *token = req->path + strlen("/v1/tokens/"), *org = NULL;
+    char where[16] = "", *m;
+    const cJSON *t;
+    cJSON *out, *e;
+
+    sse_settle(req->svc, req->now_ms);
+    t = *token && strchr(token, '/') == NULL ? token_find(s, token, &org) : NULL;
+    if (t) {
+        out = sse_token_view(token, org, t, req->now_ms);
+        cJSON_DeleteItemFromObjectCaseSensitive(out, "token");
+        cJSON_AddStringToObject(out, "region", sse_region(req->svc));
+        mk_req_detail(req, "token of org %.40s %s", org, cm_json_str(out, "status", ""));
+        mk_resp_json(resp, 200, out);
+        return MK_DONE;
+    }
+    if (sse_is_lower_hex(token, SSE_TOKEN_LEN) &&
+        sse_index_find_elsewhere(req->svc, 't', token, where, sizeof(where))) {
+        m = cm_asprintf("this registration token was generated in the Security Services "
+                        "Exchange portal of region %s: it registers devices only with that "
+                        "region's server, not with region %s",
+                        where, sse_region(req->svc));
+        out = cJSON_CreateObject();
+        e = cJSON_AddObjectToObject(out, "error");
+        cJSON_AddStringToObject(e, "code", "token_in_other_region");
+        cJSON_AddStringToObject(e, "message", m);
+        cJSON_AddStringToObject(e, "region", where);
+        free(m);
+        mk_resp_json(resp, 404, out);
+        mk_req_verdict(req, "token_in_other_region");
+        return MK_DONE;
+    }
+    m = cm_asprintf("no registration token like this in region %s: it is mistyped, cut short "
+                    "or was never generated",
+                    sse_region(req->svc));
+    sse_error(req, resp, 404, "not_found", m);
+    free(m);
+    return MK_DONE;
+}
+
 static const struct mk_route sse_routes[] = {
+    {"GET", "/v1/tokens/*", token_get},
     {"POST", "/v1/devices/register", reg_submit},
     {"GET", "/v1/devices/registrations/*", reg_get},
     {"GET", "/v1/devices/*", device_get},

@@ -111,6 +111,9 @@ cJSON *sse_action(struct mk_service *svc, const char *action, const cJSON *args,
  * Returns the token's public view (caller frees) or NULL with err set. */
 cJSON *sse_token_generate(struct mk_service *svc, const char *org, int devices, const char *expiry,
                           const char *token, struct cm_err *err);
+/* The portal's view of a token: token, org, devices, used, remaining, expiry, created, expires,
+ * status (sse_token_status at now). Caller frees. */
+cJSON *sse_token_view(const char *token, const char *org, const cJSON *t, int64_t now);
 /* The portal's row for a device: name, type, version, status, description, id, ip,
  * connector_version, created. Caller frees. */
 cJSON *sse_device_row(const char *device_id, const cJSON *dev);
@@ -127,6 +130,9 @@ cJSON *sse_visible_devices(struct mk_service *sse, const char *org);
 int sse_threat_response_enabled(struct mk_service *sse, const char *org);
 /* Deletes a device of org seen through CTR; 0, or CM_ENOENT when it is not visible. */
 int sse_delete_visible_device(struct mk_service *sse, const char *org, const char *device_id);
+/* The account of org as its Cloud Services tab shows it: {"name", "threat_response" (bool),
+ * "devices" (count, whatever the toggle)}; NULL when org has no account here. Caller frees. */
+cJSON *sse_account_view(struct mk_service *sse, const char *org);
 /* A tenant registration token (1 device, 1h) in org's account; caller frees, NULL when the
  * account does not exist. */
 cJSON *sse_tenant_token(struct mk_service *sse, const char *org, struct cm_err *err);

@@ -50,7 +50,7 @@ static cJSON *pick_account(struct sse *s, const cJSON *args, const char **org, s
     return a;
 }
 
-static cJSON *token_view(const char *token, const char *org, const cJSON *t, int64_t now)
+cJSON *sse_token_view(const char *token, const char *org, const cJSON *t, int64_t now)
 {
     cJSON *o = cJSON_CreateObject();
     double devices = cm_json_num(t, "devices", 1), used = cm_json_num(t, "used", 0);
@@ -125,7 +125,7 @@ cJSON *sse_token_generate(struct mk_service *svc, const char *org, int devices, 
     cJSON_AddStringToObject(t, "expires", when);
     cJSON_AddBoolToObject(t, "revoked", 0);
     sse_index_publish(svc);
-    return token_view(tok, acct->string, t, now);
+    return sse_token_view(tok, acct->string, t, now);
 }
 
 cJSON *sse_device_row(const char *device_id, const cJSON *dev)
@@ -241,7 +241,7 @@ static cJSON *act_list_tokens(struct mk_service *svc, const cJSON *args, struct 
     arr = cJSON_AddArrayToObject(out, "tokens");
     v = sorted_members(cJSON_GetObjectItemCaseSensitive(a, "tokens"), &n);
     for (i = 0; i < n; i++)
-        cJSON_AddItemToArray(arr, token_view(v[i]->string, org, v[i], mk_service_now(svc)));
+        cJSON_AddItemToArray(arr, sse_token_view(v[i]->string, org, v[i], mk_service_now(svc)));
     free(v);
     return out;
 }
@@ -261,7 +261,7 @@ static cJSON *act_revoke(struct mk_service *svc, const cJSON *args, struct cm_er
         t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(a, "tokens"), tok);
         if (t) {
             sse_set(t, "revoked", cJSON_CreateBool(1));
-            return token_view(tok, a->string, t, mk_service_now(svc));
+            return sse_token_view(tok, a->string, t, mk_service_now(svc));
         }
     }
     cm_fail(err, CM_ENOENT, "token: no token '%.40s' in this region", tok);
@@ -449,5 +449,32 @@ cJSON *sse_tenant_token(struct mk_service *sse, const char *org, struct cm_err *
     struct lookup l = {org, NULL, NULL, err, 0};
 
     mk_service_with_lock(sse, tenant_cb, &l);
+    return l.out;
+}
+
+static int account_cb(struct mk_service *svc, void *arg)
+{
+    struct lookup *l = arg;
+    cJSON *a;
+
+    sse_settle(svc, mk_service_now(svc));
+    a = sse_account(svc->data, l->org);
+    if (a == NULL)
+        return CM_ENOENT;
+    l->out = cJSON_CreateObject();
+    cJSON_AddStringToObject(l->out, "name", cm_json_str(a, "name", ""));
+    cJSON_AddBoolToObject(
+        l->out, "threat_response",
+        cm_json_bool(cJSON_GetObjectItemCaseSensitive(a, "cloud_services"), "threat_response", 0));
+    cJSON_AddNumberToObject(l->out, "devices",
+                            cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "devices")));
+    return 0;
+}
+
+cJSON *sse_account_view(struct mk_service *sse, const char *org)
+{
+    struct lookup l = {org, NULL, NULL, NULL, 0};
+
+    mk_service_with_lock(sse, account_cb, &l);
     return l.out;
 }
