@@ -13,6 +13,10 @@
  * A binding's lifetime is fixed when it is created or refreshed: the user's
  * authentication cache TTL, capped by settings.session_ttl when the
  * application lacks Enable Extended Session (mm_binding_ttl).
+ *
+ * discover-authentication also answers "keysAvailableAt" (ours): when the
+ * x-mc-app-id application's keys can be created, so a configuration check
+ * can tell "too early" without logging in (which would create a binding).
  */
 #include "mock/mimecast/mm.h"
 
@@ -265,6 +269,12 @@ int mm_h_discover(struct mk_request *req, struct mk_response *resp)
     peer = req->rt ? mk_runtime_find(req->rt, name) : NULL;
     if (peer)
         cJSON_AddStringToObject(region, "mockUrl", peer->url);
+    /* ours: when the application's keys can be created (created + key_delay) */
+    {
+        char when[40];
+        cm_time_format(mm_doc_time(app, "created", 0) + st->set.key_delay_ms, when, sizeof(when));
+        cJSON_AddStringToObject(o, "keysAvailableAt", when);
+    }
     mk_resp_json(resp, 200, mm_envelope(data));
     mk_req_detail(req, "%s on %s", cm_json_str(user, "email", ""), mm_grids[ua->grid].name);
 out:

@@ -2,7 +2,9 @@
  * test_mm_keys.c: API 1.0 keys (mock/mimecast/keys.c): discover-authentication,
  * login with Basic-Cloud and Basic-AD, the 30-minute delay after an
  * application is created, binding lifetimes from the authentication profile,
- * binding refresh, logout, and every refusal of the login path.
+ * binding refresh, logout, and every refusal of the login path; and what a
+ * configuration check reads without changing anything: get-account's
+ * Enhanced Logging and the caller's binding, discover's keysAvailableAt.
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
@@ -418,4 +420,130 @@ Test(mm_keys, discover_refusals)
         "err_xdk_user_not_found");
     cJSON_Delete(doc);
     mk_resp_release(&r);
+}
+
+/* ---- what a configuration check reads (account.c, discover) ---- */
+
+/* data[0] of a 200 get-account as ak at now; caller frees the returned document. */
+static cJSON *account_as(const char *ak, int64_t now, const cJSON **d0)
+{
+    struct mk_response r;
+    cJSON *doc;
+
+    cr_assert_eq(mmfx_post_as(&fx, ak, "/api/account/get-account", "{\"data\": []}", now, &r), 200,
+                 "%s", cm_buf_str(&r.body));
+    doc = mmfx_body(&r);
+    mk_resp_release(&r);
+    *d0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "data"), 0);
+    cr_assert_not_null(*d0);
+    return doc;
+}
+
+Test(mm_keys, the_account_its_logging_and_a_binding_that_never_expires)
+{
+    const cJSON *d, *el, *b;
+    cJSON *doc = account_as(MMFX_AK, MMFX_NOW, &d);
+
+    cr_assert_str_eq(cm_json_str(d, "accountCode", ""), "CUSA1");
+    cr_assert_str_eq(cm_json_str(d, "region", ""), "us");
+    el = cJSON_GetObjectItem(d, "enhancedLogging");
+    cr_assert(cm_json_bool(el, "inbound", 0) && cm_json_bool(el, "outbound", 0) &&
+              cm_json_bool(el, "internal", 0));
+    b = cJSON_GetObjectItem(d, "binding");
+    cr_assert_str_eq(cm_json_str(b, "userName", ""), "svc@example.com");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(b, "expires")), "never expires");
+    cr_assert_str_eq(cm_json_str(b, "authenticationProfile", ""), "Never");
+    cr_assert_str_eq(cm_json_str(b, "authenticationCacheTtl", ""), "never");
+    cr_assert(cm_json_bool(b, "extendedSession", 0));
+    cJSON_Delete(doc);
+    cr_assert_str_eq(fx.verdict, "ok");
+}
+
+Test(mm_keys, a_binding_that_will_expire_names_its_time_and_profile)
+{
+    const cJSON *d, *b;
+    cJSON *doc = account_as(MMFX_AK_OLD, MMFX_NOW - 90 * MMFX_MINUTE, &d);
+
+    b = cJSON_GetObjectItem(d, "binding");
+    cr_assert_str_eq(cm_json_str(b, "expires", ""), "2026-03-02T08:00:00Z", "issued 07:00 + 1h");
+    cr_assert_str_eq(cm_json_str(b, "authenticationProfile", ""), "Short");
+    cr_assert_str_eq(cm_json_str(b, "authenticationCacheTtl", ""), "1h");
+    cJSON_Delete(doc);
+}
+
+Test(mm_keys, logging_off_is_reported_and_reading_changes_nothing)
+{
+    const cJSON *d, *el;
+    cJSON *doc, *before;
+
+    before = mmfx_dump(&fx);
+    cJSON_ReplaceItemInObject(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(before, "accounts"), 0), "enhanced_logging",
+        mmfx_json("{\"inbound\": true, \"outbound\": false, \"internal\": false}"));
+    {
+        struct cm_err err = {{0}};
+        cr_assert_eq(mm_state_load(fx.st, before, MMFX_NOW, &err), 0, "%s", err.msg);
+    }
+    cJSON_Delete(before);
+    before = mmfx_dump(&fx);
+    doc = account_as(MMFX_AK, MMFX_NOW, &d);
+    el = cJSON_GetObjectItem(d, "enhancedLogging");
+    cr_assert(cm_json_bool(el, "inbound", 0));
+    cr_assert_not(cm_json_bool(el, "outbound", 1));
+    cr_assert_not(cm_json_bool(el, "internal", 1));
+    cJSON_Delete(doc);
+    mmfx_unchanged(&fx, before, "get-account");
+}
+
+Test(mm_keys, an_api2_caller_has_no_binding)
+{
+    static const char *const form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+    struct mk_response r;
+    char auth[128];
+    const char *hdrs[3] = {auth, "Content-Type: application/json", NULL};
+    cJSON *doc;
+    const cJSON *d;
+
+    cr_assert_eq(mmfx_call(&fx, "POST", "/oauth/token", form,
+                           "grant_type=client_credentials&client_id=cid2&client_secret=cs2",
+                           MMFX_NOW, &r),
+                 200);
+    doc = mmfx_body(&r);
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", cm_json_str(doc, "access_token", ""));
+    cJSON_Delete(doc);
+    mk_resp_release(&r);
+    cr_assert_eq(mmfx_call(&fx, "POST", "/api/account/get-account", hdrs, "{}", MMFX_NOW, &r), 200,
+                 "%s", cm_buf_str(&r.body));
+    doc = mmfx_body(&r);
+    d = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "data"), 0);
+    cr_assert_not_null(cJSON_GetObjectItem(d, "enhancedLogging"));
+    cr_assert_null(cJSON_GetObjectItem(d, "binding"));
+    cJSON_Delete(doc);
+    mk_resp_release(&r);
+}
+
+/* keysAvailableAt of discover-authentication for app at now. */
+static void keys_available_at(const char *app, int64_t now, const char *want)
+{
+    char hdr[96];
+    const char *hdrs[2] = {hdr, NULL};
+    struct mk_response r;
+    cJSON *doc;
+
+    snprintf(hdr, sizeof(hdr), "x-mc-app-id: %s", app);
+    cr_assert_eq(mmfx_call(&fx, "POST", "/api/login/discover-authentication", hdrs,
+                           "{\"data\": [{\"emailAddress\": \"svc@example.com\"}]}", now, &r),
+                 200);
+    doc = mmfx_body(&r);
+    cr_assert_str_eq(
+        cm_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "data"), 0), "keysAvailableAt", ""),
+        want);
+    cJSON_Delete(doc);
+    mk_resp_release(&r);
+}
+
+Test(mm_keys, discover_says_when_the_keys_of_the_application_can_be_created)
+{
+    keys_available_at(MMFX_NEWAPP, MMFX_NOW + 10 * MMFX_MINUTE, "2026-03-02T09:30:00Z");
+    keys_available_at(MMFX_APP, MMFX_NOW, "2026-03-01T00:30:00Z");
 }

@@ -328,6 +328,19 @@ static inline cJSON *mmfx_dump(struct mmfx *fx)
     return mm_state_dump(fx->st);
 }
 
+/* Asserts that the state is still before (a dump taken earlier, freed here). */
+static inline void mmfx_unchanged(struct mmfx *fx, cJSON *before, const char *what)
+{
+    cJSON *after = mmfx_dump(fx);
+    char *b = cm_json_print(before), *a = cm_json_print(after);
+
+    cr_assert_str_eq(a, b, "%s changed the state", what);
+    free(a);
+    free(b);
+    cJSON_Delete(before);
+    cJSON_Delete(after);
+}
+
 /* Runs a console action with args given as JSON text; the result (caller frees) or NULL
  * with err set. */
 static inline cJSON *mmfx_action(struct mmfx *fx, const char *name, const char *args, int64_t now,
