@@ -3,9 +3,10 @@
  *
  * An update formats the caller's text into the progress, adds the rate and
  * the ETA, and draws only when due: LINE mode every redraw interval (or at
- * once after a clear), LOG mode every log interval. The ETA is the elapsed
- * time scaled by what is left of the fraction; rate and ETA appear once a
- * second has passed, so the first noisy estimates are not shown.
+ * once after a clear), LOG mode every log interval. The ETA comes before the
+ * rate (a narrow terminal cuts the end): the elapsed time scaled by what is
+ * left of the fraction. Both appear once a second has passed, so the first
+ * noisy estimates are not shown.
  */
 #include "common/progress.h"
 
@@ -180,16 +181,16 @@ void cm_progress_update(struct cm_progress *p, int64_t count, const char *unit, 
     sanitize(p->text);
     p->has_text = 1;
     n = strlen(p->text);
-    if (elapsed >= 1000000 && unit && count >= 0 && n < sizeof(p->text)) {
-        double rate = (double)count * 1e6 / (double)elapsed;
-        n += (size_t)snprintf(p->text + n, sizeof(p->text) - n,
-                              rate >= 10 ? ", %.0f %s/s" : ", %.1f %s/s", rate, unit);
-    }
     if (elapsed >= 1000000 && fraction > 0 && fraction < 1 && n < sizeof(p->text)) {
         char eta[16];
         cm_progress_eta_text((int64_t)((double)elapsed * (1 - fraction) / fraction), eta,
                              sizeof(eta));
-        snprintf(p->text + n, sizeof(p->text) - n, ", ETA %s", eta);
+        n += (size_t)snprintf(p->text + n, sizeof(p->text) - n, ", ETA %s", eta);
+    }
+    if (elapsed >= 1000000 && unit && count >= 0 && n < sizeof(p->text)) {
+        double rate = (double)count * 1e6 / (double)elapsed;
+        snprintf(p->text + n, sizeof(p->text) - n, rate >= 10 ? ", %.0f %s/s" : ", %.1f %s/s", rate,
+                 unit);
     }
     if ((p->due && p->mode == CM_PROGRESS_LINE) || now - p->last_us >= p->interval_us)
         draw_locked(p, now, "");

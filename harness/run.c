@@ -20,6 +20,7 @@
 #include "common/http.h"
 #include "common/log.h"
 #include "common/mem.h"
+#include "common/progress.h"
 #include "common/timeutil.h"
 #include "harness/exec.h"
 #include "harness/html.h"
@@ -46,6 +47,7 @@ struct opts {
     unsigned jobs;
     unsigned shard_i, shard_n;
     int list, verbose, no_color;
+    int progress; /* -1 --no-progress, 0 neither, 1 --progress */
     const char *junit, *json, *html, *keep_logs, *secmock;
 };
 
@@ -69,6 +71,9 @@ static void usage(FILE *out)
           "  --keep-logs DIR   keep each scenario's step log, mock log and journal in DIR\n"
           "  --verbose         print every scenario's step log\n"
           "  --no-color        no colours (also when NO_COLOR is set or stdout is no terminal)\n"
+          "  --progress        show progress on stderr even when it is no terminal (plain\n"
+          "                    lines every 5 s); on a terminal it is one line, redrawn\n"
+          "  --no-progress     no progress line, even on a terminal\n"
           "\n"
           "exit status: 0 all passed, 1 some failed, 2 usage or scenario file errors\n",
           out);
@@ -119,6 +124,11 @@ static int parse(int argc, char **argv, struct opts *o)
             o->verbose = 1;
         } else if (strcmp(a, "--no-color") == 0) {
             o->no_color = 1;
+        } else if (strcmp(a, "--progress") == 0) {
+            if (o->progress == 0)
+                o->progress = 1;
+        } else if (strcmp(a, "--no-progress") == 0) {
+            o->progress = -1;
         } else if (is_opt(a, "--jobs") || strcmp(a, "-j") == 0) {
             char *end;
             long n;
@@ -178,13 +188,30 @@ static int parse(int argc, char **argv, struct opts *o)
     return 0;
 }
 
+/* The workers' shared state; every field after lock is touched under it. */
 struct pool {
     pthread_mutex_t lock;
     struct hx_item *items;
-    size_t n, next;
+    size_t n, next, running;
+    struct hx_counts done;
     const struct hx_exec_config *cfg;
+    struct cm_progress *progress; /* NULL: none */
     int color, verbose;
 };
+
+/* The progress line: "12/40, 11 passed, 1 failed, 2 running". Under p->lock. */
+static void show_progress(struct pool *p)
+{
+    size_t done = p->done.passed + p->done.failed + p->done.skipped;
+    char skipped[32] = "";
+
+    if (p->done.skipped)
+        snprintf(skipped, sizeof(skipped), ", %zu skipped", p->done.skipped);
+    cm_progress_update(p->progress, (int64_t)done, "scenarios",
+                       p->n ? (double)done / (double)p->n : -1,
+                       "%zu/%zu, %zu passed, %zu failed%s, %zu running", done, p->n, p->done.passed,
+                       p->done.failed, skipped, p->running);
+}
 
 static void *worker(void *arg)
 {
@@ -194,16 +221,42 @@ static void *worker(void *arg)
         size_t i;
         pthread_mutex_lock(&p->lock);
         i = p->next++;
+        if (i < p->n) {
+            p->running++;
+            show_progress(p);
+        }
         pthread_mutex_unlock(&p->lock);
         if (i >= p->n)
             break;
         hx_execute(p->items[i].sc, p->cfg, &p->items[i].res);
         pthread_mutex_lock(&p->lock);
+        p->running--;
+        if (p->items[i].res.status == HX_PASS)
+            p->done.passed++;
+        else if (p->items[i].res.status == HX_FAIL)
+            p->done.failed++;
+        else
+            p->done.skipped++;
+        cm_progress_clear(p->progress);
         hx_report_line(stdout, &p->items[i], p->color, p->verbose);
         fflush(stdout);
+        show_progress(p);
         pthread_mutex_unlock(&p->lock);
     }
     return NULL;
+}
+
+/* The --progress/--no-progress decision for stderr; NULL when it is off. */
+static struct cm_progress *open_progress(int want)
+{
+    struct cm_progress_conf c;
+
+    memset(&c, 0, sizeof(c));
+    c.out = stderr;
+    c.mode = cm_progress_choose_for(want, stderr);
+    c.label = "secmock run";
+    c.hook_log = 1;
+    return cm_progress_new(&c);
 }
 
 static int run_all(struct hx_item *items, size_t n, const struct opts *o,
@@ -221,6 +274,7 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     p.cfg = cfg;
     p.verbose = o->verbose;
     p.color = !o->no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
+    p.progress = open_progress(o->progress);
     if (jobs == 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = cpus > 0 ? (unsigned)cpus : 1;
@@ -238,6 +292,7 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     for (t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     free(threads);
+    cm_progress_free(p.progress);
     pthread_mutex_destroy(&p.lock);
     return 0;
 }

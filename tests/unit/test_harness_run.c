@@ -156,3 +156,32 @@ Test(harness_run, runs_against_the_real_mock, .init = cr_redirect_stdout)
     free(json);
     free(logs);
 }
+
+static void redirect_both(void)
+{
+    cr_redirect_stdout();
+    cr_redirect_stderr();
+}
+
+/* stderr is no terminal here: quiet by default, plain lines with --progress. */
+Test(harness_run, progress_only_when_asked_off_a_terminal, .init = redirect_both)
+{
+    char *err;
+    const char *c;
+
+    cr_assert_eq(RUN(DATA "e2e", "--secmock", SECMOCK_BINARY, "--filter", "e2e/pass"), 0);
+    cr_assert_eq(RUN(DATA "e2e", "--secmock", SECMOCK_BINARY, "--filter", "e2e/s*", "--progress"),
+                 0);
+    cr_assert_eq(RUN(DATA "e2e", "--secmock", SECMOCK_BINARY, "--filter", "e2e/pass", "--progress",
+                     "--no-progress"),
+                 0);
+    err = slurp(cr_get_redirected_stderr());
+    cr_assert(strstr(err, "] secmock run: 1/1, 0 passed, 0 failed, 1 skipped, 0 running"), "%s",
+              err);
+    cr_assert(strstr(err, " (done)\n"), "%s", err);
+    c = strstr(err, "secmock run:");
+    cr_assert_null(strstr(c + 1, "secmock run:"), "one progress line only: %s", err);
+    for (c = err; *c; c++)
+        cr_assert(*c == '\n' || (*c >= 0x20 && *c < 0x7f), "no control characters: %s", err);
+    free(err);
+}
