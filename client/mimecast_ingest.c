@@ -11,7 +11,9 @@
  *   3. per record: drop a wrong format, skip what an earlier run handled at
  *      the boundary, drop what Mimecast marked safe or trusted, else append
  *      the alert (mimecast_map.h);
- *   4. after each page: fsync the alerts, then replace the checkpoint;
+ *   4. after each page: fsync the alerts, then replace the checkpoint (a
+ *      first run saves one before its first page too, and removes it if it
+ *      fails before handling a page);
  *   5. print the summary.
  *
  * A failure after some pages keeps what those pages produced (alerts and
@@ -27,6 +29,7 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,8 +189,8 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     char *out_abs = NULL, *token = NULL, where[192];
     size_t adopted = 0;
     long fruitful = 0, handled_before = 0;
-    int code, rc, first_run = 0, have_cp = 0, have_dd = 0, have_s = 0, warned_order = 0,
-                  complete = 0;
+    int code, rc, first_run = 0, saved_first = 0, have_cp = 0, have_dd = 0, have_s = 0,
+                  warned_order = 0, complete = 0;
     const char *error = NULL;
 
     memset(&n, 0, sizeof(n));
@@ -275,11 +278,15 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
             n.recovered = (long)adopted;
         }
         rc_mm_cp_set_output(&cp, out_abs, out_abs ? file_size(out_abs) : 0);
-        if (adopted && (rc = rc_mm_cp_save(cp_path, &cp, now, &err)) != 0) {
+        /* A first run saves its checkpoint before it asks for anything: killed once its first
+         * page's alerts are synced, it leaves the output offset the next run adopts them from.
+         * (A first run that handles no page removes it again, below.) */
+        if ((adopted || first_run) && (rc = rc_mm_cp_save(cp_path, &cp, now, &err)) != 0) {
             cm_error("%s", err.msg);
             code = RC_EXIT_USAGE;
             goto out;
         }
+        saved_first = first_run;
     }
     rc_mm_dedup_init(&dd, &cp);
     have_dd = 1;
@@ -417,6 +424,9 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
                 t->name, since);
     code = RC_EXIT_OK;
 out:
+    if (saved_first && n.pages == 0 && unlink(cp_path) != 0)
+        cm_warn("cannot remove the checkpoint '%s' of a run that handled nothing: %s", cp_path,
+                strerror(errno));
     if (have_cp && (code != RC_EXIT_USAGE || error))
         summary(ctx, &s, cp.type, &n, &cp, cp_path, out_abs, from, to, complete, stopped, error);
     if (have_dd)
