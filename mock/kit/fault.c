@@ -22,6 +22,7 @@ void mk_faults_init(struct mk_faults *f)
     pthread_mutex_init(&f->lock, NULL);
     f->head = NULL;
     f->next_id = 1;
+    atomic_init(&f->cleared, 0);
 }
 
 static void fault_free(struct mk_fault *x)
@@ -71,7 +72,7 @@ int mk_faults_arm(struct mk_faults *f, const cJSON *spec, struct cm_err *err)
 {
     static const char *const known[] = {"service",      "method",  "path",  "kind",        "status",
                                         "body",         "delay",   "count", "probability", "seed",
-                                        "content_type", "headers", NULL};
+                                        "content_type", "headers", "after", NULL};
     struct mk_fault *x, **tail;
     const cJSON *it;
     int rc, id;
@@ -169,6 +170,14 @@ int mk_faults_arm(struct mk_faults *f, const cJSON *spec, struct cm_err *err)
         }
         x->remaining = (int64_t)it->valuedouble;
     }
+    it = cJSON_GetObjectItemCaseSensitive(spec, "after");
+    if (it) {
+        if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 1e9) {
+            rc = cm_fail(err, CM_EINVAL, "fault.after: expected a non-negative integer");
+            goto fail;
+        }
+        x->after = (int64_t)it->valuedouble;
+    }
     it = cJSON_GetObjectItemCaseSensitive(spec, "probability");
     if (it) {
         if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 1) {
@@ -214,6 +223,10 @@ int mk_faults_match(struct mk_faults *f, const char *service, const char *method
             continue;
         if (x->path[0] && !mk_path_match(x->path, path))
             continue;
+        if (x->after > 0) {
+            x->after--;
+            continue;
+        }
         if (x->probability < 1.0 && cm_rng_unit(&x->rng) >= x->probability)
             continue;
         hit->kind = x->kind;
@@ -268,6 +281,8 @@ cJSON *mk_faults_list(struct mk_faults *f)
             cJSON_AddNumberToObject(o, "delay_ms", (double)x->delay_ms);
         if (x->remaining >= 0)
             cJSON_AddNumberToObject(o, "count", (double)x->remaining);
+        if (x->after > 0)
+            cJSON_AddNumberToObject(o, "after", (double)x->after);
         cJSON_AddNumberToObject(o, "probability", x->probability);
         cJSON_AddNumberToObject(o, "seed", (double)x->seed);
         cJSON_AddNumberToObject(o, "fired", (double)x->fired);
@@ -283,6 +298,7 @@ int mk_faults_clear(struct mk_faults *f, int id)
     int rc = id ? CM_ENOENT : 0;
 
     pthread_mutex_lock(&f->lock);
+    atomic_fetch_add(&f->cleared, 1);
     for (pp = &f->head; (x = *pp) != NULL;) {
         if (id == 0 || x->id == id) {
             *pp = x->next;

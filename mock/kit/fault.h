@@ -2,9 +2,10 @@
  * fault.h: failures armed on purpose, per service and route.
  *
  * A fault matches a service (required), optionally a method and a path (exact
- * or ending in '*'), and fires for the next `count` matching requests (-1:
- * until cleared), each time with `probability` (1 by default) drawn from its
- * own seeded generator, so a run can be replayed. Kinds:
+ * or ending in '*'), lets the first `after` matching requests through, then
+ * fires for the next `count` matching requests (-1: until cleared), each time
+ * with `probability` (1 by default) drawn from its own seeded generator, so a
+ * run can be replayed. Kinds:
  *
  *   status     answer `status` with `body` (content type, headers) instead of the handler
  *   delay      wait `delay_ms` of real time, then handle normally
@@ -12,13 +13,15 @@
  *   truncate   send the handler's answer but cut the body at half its length
  *   malformed  send the handler's status with a body that is not valid JSON
  *
- * Any kind may also carry delay_ms, applied first. Thread-safe: one mutex.
+ * Any kind may also carry delay_ms, applied first; clearing the faults ends a
+ * delay under way. Thread-safe: one mutex.
  */
 #ifndef MK_FAULT_H
 #define MK_FAULT_H
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -46,6 +49,7 @@ struct mk_fault {
     char *headers;      /* owned "Name: value\n" lines added to the answer; may be NULL */
     int64_t delay_ms;
     int64_t remaining; /* -1 = unlimited */
+    int64_t after;     /* matching requests still let through before it fires */
     double probability;
     uint64_t seed;
     struct cm_rng rng;
@@ -67,6 +71,7 @@ struct mk_faults {
     pthread_mutex_t lock;
     struct mk_fault *head; /* in arming order; the first match wins */
     int next_id;
+    atomic_uint cleared; /* bumped by every clear: a delay under way ends when it changes */
 };
 
 void mk_faults_init(struct mk_faults *f);

@@ -6,6 +6,7 @@
 #define MK_INTERNAL_H
 
 #include <limits.h>
+#include <stdatomic.h>
 
 #include "mock/kit/runtime.h"
 #include "mock/kit/tls.h"
@@ -45,6 +46,7 @@ struct mk_runtime {
     char tls_dir[PATH_MAX];
     int tls_dir_made; /* we created tls_dir and remove it at exit */
     int started;
+    atomic_int stopping; /* set as the listeners stop: a fault's delay ends early */
 };
 
 /* Binds addr:port (0 = ephemeral) and starts a daemon on it. */

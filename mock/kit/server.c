@@ -123,12 +123,20 @@ static void reset_connection(struct MHD_Connection *conn)
         setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 }
 
-static void sleep_ms(int64_t ms)
+/* A fault's delay: sleeps ms in slices, and stops early when the runtime stops or the faults
+ * are cleared, so that a long delay never holds up a shutdown or the listener's next client. */
+static void fault_delay(struct mk_runtime *rt, int64_t ms)
 {
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    unsigned cleared = atomic_load(&rt->faults.cleared);
 
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
+    while (ms > 0 && !atomic_load(&rt->stopping) && atomic_load(&rt->faults.cleared) == cleared) {
+        int64_t slice = ms < 20 ? ms : 20;
+        struct timespec ts = {0, (long)slice * 1000000L};
+
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+        ms -= slice;
+    }
 }
 
 /* Sends resp; with truncate set, only half the body reaches the wire. */
@@ -281,7 +289,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     fired = mk_faults_match(&rt->faults, l->svc->name, method, url, &hit);
     if (fired && hit.delay_ms > 0)
-        sleep_ms(hit.delay_ms);
+        fault_delay(rt, hit.delay_ms);
     if (fired && hit.kind == MK_FAULT_RESET) {
         reset_connection(conn);
         mk_req_verdict(&req, "fault:reset");
@@ -411,6 +419,7 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
     int rc;
 
     l->rt = rt;
+    atomic_store(&rt->stopping, 0);
     l->tls = tls;
     rc = bind_socket(addr, port, &l->fd, &l->port, err);
     if (rc)
@@ -448,6 +457,8 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
 void mk__unlisten(struct mk_listener *l)
 {
     if (l->daemon) {
+        if (l->rt)
+            atomic_store(&l->rt->stopping, 1);
         MHD_stop_daemon(l->daemon); /* closes the listening socket too */
         l->daemon = NULL;
     }

@@ -59,8 +59,10 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer)
     }
     BN_free(bn);
     X509_set_version(cert, 2);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -86400L);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 30L * 86400L);
+    /* Valid 20 years either side of the wall clock: a command run under libfaketime
+     * checks the certificate at the scenario's virtual time, which may be far off. */
+    X509_time_adj_ex(X509_getm_notBefore(cert), -20 * 365, 0, NULL);
+    X509_time_adj_ex(X509_getm_notAfter(cert), 20 * 365, 0, NULL);
     X509_set_pubkey(cert, key);
     name = X509_get_subject_name(cert);
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"secmock", -1, -1,

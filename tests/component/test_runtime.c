@@ -4,6 +4,7 @@
  * limit, TLS, admin token, reset.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,46 @@ Test(runtime, fault_status_then_normal)
     cr_assert_eq(call("GET", admin(), "/journal?verdict=fault:status", NULL, NULL, &doc), 200);
     cr_assert_eq(cm_json_num(doc, "total", 0), 1);
     cJSON_Delete(doc);
+}
+
+static void *delayed_ping(void *status)
+{
+    *(long *)status = call("GET", demo_url, "/ping", NULL, NULL, NULL);
+    return NULL;
+}
+
+/* How many times the armed faults have fired, read through the admin API. */
+static double fired(void)
+{
+    cJSON *doc = NULL;
+    double n;
+
+    cr_assert_eq(call("GET", admin(), "/faults", NULL, NULL, &doc), 200);
+    n = cm_json_num(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "faults"), 0), "fired", -1);
+    cJSON_Delete(doc);
+    return n;
+}
+
+Test(runtime, clearing_faults_ends_a_delay_under_way)
+{
+    pthread_t t;
+    long status = -1;
+    int polls;
+
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"path\":\"/ping\",\"kind\":\"delay\","
+                      "\"delay\":\"10m\"}",
+                      NULL, NULL),
+                 201);
+    cr_assert_eq(pthread_create(&t, NULL, delayed_ping, &status), 0);
+    /* The request is in its delay once the fault has fired (polled, not slept on). */
+    for (polls = 0; polls < 10000 && fired() != 1; polls++)
+        ;
+    cr_assert_eq(fired(), 1, "the delayed request never arrived");
+    cr_assert_eq(call("DELETE", admin(), "/faults", NULL, NULL, NULL), 200);
+    pthread_join(t, NULL);
+    /* call() gives up after 5 s: a 200 means the 10-minute delay ended at the clear. */
+    cr_assert_eq(status, 200);
 }
 
 Test(runtime, fault_reset_and_truncate_fail_the_client)

@@ -122,6 +122,31 @@ Test(fault, count_limits_firing)
     mk_faults_release(&f);
 }
 
+Test(fault, after_lets_the_first_requests_through)
+{
+    struct mk_faults f;
+    struct mk_fault_hit hit;
+    cJSON *s = spec("{\"service\":\"demo\",\"path\":\"/items\",\"kind\":\"reset\","
+                    "\"after\":3,\"count\":1}");
+    cJSON *list;
+
+    mk_faults_init(&f);
+    cr_assert_eq(mk_faults_arm(&f, s, NULL), 1);
+    cr_assert_eq(mk_faults_match(&f, "demo", "GET", "/ping", &hit), 0, "others do not count");
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(mk_faults_match(&f, "demo", "GET", "/items", &hit), 0, "request %d", i + 1);
+    list = mk_faults_list(&f);
+    cr_assert_null(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(list, "faults"), 0), "after"));
+    cJSON_Delete(list);
+    cr_assert_eq(mk_faults_match(&f, "demo", "GET", "/items", &hit), 1, "the fourth fires");
+    cr_assert_eq(hit.kind, MK_FAULT_RESET);
+    mk_fault_hit_release(&hit);
+    cr_assert_eq(mk_faults_match(&f, "demo", "GET", "/items", &hit), 0, "count spent");
+    cJSON_Delete(s);
+    mk_faults_release(&f);
+}
+
 Test(fault, probability_is_reproducible_with_seed)
 {
     struct mk_faults a, b;
@@ -160,6 +185,7 @@ Test(fault, bad_specs_name_the_member)
         {"{\"service\":\"d\",\"kind\":\"status\",\"status\":99}", "fault.status"},
         {"{\"service\":\"d\",\"kind\":\"delay\",\"delay\":\"soon\"}", "fault.delay"},
         {"{\"service\":\"d\",\"kind\":\"reset\",\"count\":0}", "fault.count"},
+        {"{\"service\":\"d\",\"kind\":\"reset\",\"after\":-1}", "fault.after"},
         {"{\"service\":\"d\",\"kind\":\"reset\",\"probability\":2}", "fault.probability"},
         {"{\"service\":\"d\",\"kind\":\"reset\",\"colour\":1}", "fault.colour: unknown"},
     };
