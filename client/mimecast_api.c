@@ -92,6 +92,14 @@ int rc_mm_session_init(struct rc_mm_session *s, struct rc_ctx *ctx, const struct
                                 "--password and --app-id (the API application's Application ID)");
         return 0;
     }
+    if (strcmp(what, "discover") == 0) {
+        if (missing(s->user) || missing(s->app_id))
+            return session_fail(s, RC_EXIT_USAGE,
+                                "API 1.0 needs --app-id, --app-key, --access-key and --secret-key; "
+                                "without keys, --app-id and --user tell whether Create Keys works "
+                                "yet (or, for API 2.0, give --client-id and --client-secret)");
+        return 0;
+    }
     if (s->api == RC_MM_API2) {
         if (missing(s->client_id) || missing(s->client_secret))
             return session_fail(s, RC_EXIT_USAGE,
@@ -770,6 +778,8 @@ static int perform(struct rc_mm_session *s, enum rc_mm_op op, enum auth_kind aut
     cm_buf_init(&msg, 0);
     if (doc)
         *doc = NULL;
+    s->err_status = 0;
+    s->err_code[0] = s->err_message[0] = '\0';
     rc = rc_http_do(s->ctx->http, &req, &resp, &err);
     if (rc) {
         if (!c.hook_failed) {
@@ -799,7 +809,13 @@ static int perform(struct rc_mm_session *s, enum rc_mm_op op, enum auth_kind aut
     in.has_password = s->password && *s->password && s->user && *s->user;
     code = rc_mm_explain(&in, &msg);
     if (code) {
+        const char *ecode, *emsg;
+
+        rc_mm_first_error(parsed, &ecode, &emsg);
         snprintf(s->msg, sizeof(s->msg), "%s", cm_buf_str(&msg));
+        snprintf(s->err_code, sizeof(s->err_code), "%s", ecode);
+        snprintf(s->err_message, sizeof(s->err_message), "%s", emsg);
+        s->err_status = resp.status;
         s->exit_code = code;
         rc = CM_EPROTO;
         goto out;

@@ -95,11 +95,15 @@ struct rc_mm_session {
     /* the last failure */
     int exit_code;
     char msg[2048];
+    long err_status;       /* its HTTP status (0: no answer) */
+    char err_code[96];     /* Mimecast's error code ("" when none) */
+    char err_message[512]; /* and its message */
 };
 
 /* Copies creds. CM_EINVAL with the session's msg (exit 2 or 4) when they are incomplete
  * or malformed (a secret key that is not base64, a missing app id...). what says which
- * credentials the command needs: "keys" (user, password, app id) or "logs". */
+ * credentials the command needs: "keys" (user, password, app id), "discover" (user, app
+ * id) or "logs". */
 int rc_mm_session_init(struct rc_mm_session *s, struct rc_ctx *ctx, const struct rc_mm_creds *creds,
                        const char *what);
 void rc_mm_session_release(struct rc_mm_session *s);

@@ -6,6 +6,8 @@
  *            access and secret keys (client/mimecast_keys.c)
  *   ingest   pulls one type of TTP logs since the checkpoint and writes
  *            MITRE-mapped alerts as JSON lines (client/mimecast_ingest.c)
+ *   check    judges a configuration as Sophos Central's integration status
+ *            would, with harmless reads only (client/mimecast_check.c)
  *
  * Credentials are options under "mimecast." (flags > environment > config
  * file, client/config.h), so the JSON `keys` prints is itself a config file
@@ -29,5 +31,6 @@ int rc_mm_read_creds(struct rc_ctx *ctx, struct rc_mm_creds *creds);
 
 int rc_mm_keys_run(struct rc_ctx *ctx);
 int rc_mm_ingest_run(struct rc_ctx *ctx);
+int rc_mm_check_run(struct rc_ctx *ctx); /* client/mimecast_check.c */
 
 #endif
