@@ -11,6 +11,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Nesting depth (arrays and objects, outside strings) of text at off. */
+static size_t depth_at(const char *text, size_t off)
+{
+    size_t depth = 0, i;
+    int in_str = 0;
+
+    for (i = 0; i < off; i++) {
+        char c = text[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return depth;
+}
+
 cJSON *cm_json_parse(const char *text, size_t len, const char *what, struct cm_err *err)
 {
     const char *end = NULL;
@@ -31,6 +55,10 @@ cJSON *cm_json_parse(const char *text, size_t len, const char *what, struct cm_e
     }
     if (len == 0)
         cm_fail(err, CM_EPARSE, "%s: empty, expected a JSON document", what);
+    else if (depth_at(text, off < len ? off + 1 : len) > CJSON_NESTING_LIMIT)
+        cm_fail(err, CM_EPARSE,
+                "%s: invalid JSON at line %zu, column %zu: nested deeper than %d levels", what,
+                line, col, CJSON_NESTING_LIMIT);
     else
         cm_fail(err, CM_EPARSE, "%s: invalid JSON at line %zu, column %zu", what, line, col);
     return NULL;

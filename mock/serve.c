@@ -65,6 +65,7 @@ static void usage(FILE *out)
           "  --body-max BYTES       largest request body (default 8388608)\n"
           "  --journal-max N        journal entries kept (default 100000)\n"
           "  --threads N            threads per listener (default 1)\n"
+          "  --conn-timeout SECONDS close a connection silent this long (default 30)\n"
           "  --trust-forwarded      take the client address from X-Forwarded-For\n"
           "  -v, --verbose          one log line per request\n"
           "  --list                 list the services this build can run\n"
@@ -133,9 +134,9 @@ static int apply_config(struct serve_opts *o, cJSON *cfg, struct cm_err *err)
         return cm_fail(err, CM_EINVAL, "%s: expected a JSON object", file);
     cJSON_ArrayForEach(it, cfg)
     {
-        static const char *const known[] = {"services",        "bind",     "admin",       "state",
-                                            "clock",           "body_max", "journal_max", "threads",
-                                            "trust_forwarded", NULL};
+        static const char *const known[] = {
+            "services",    "bind",    "admin",           "state",        "clock", "body_max",
+            "journal_max", "threads", "trust_forwarded", "conn_timeout", NULL};
         size_t k;
         for (k = 0; known[k] && strcmp(known[k], it->string); k++)
             ;
@@ -182,6 +183,13 @@ static int apply_config(struct serve_opts *o, cJSON *cfg, struct cm_err *err)
     o->cfg.body_max = (size_t)cm_json_num(cfg, "body_max", (double)o->cfg.body_max);
     o->cfg.journal_max = (size_t)cm_json_num(cfg, "journal_max", (double)o->cfg.journal_max);
     o->cfg.threads = (unsigned)cm_json_num(cfg, "threads", o->cfg.threads);
+    it = cJSON_GetObjectItemCaseSensitive(cfg, "conn_timeout");
+    if (it && (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > 86400 ||
+               it->valuedouble != (double)(unsigned)it->valuedouble))
+        return cm_fail(err, CM_EINVAL, "%s: conn_timeout: expected whole seconds from 1 to 86400",
+                       file);
+    if (it)
+        o->cfg.conn_timeout = (unsigned)it->valuedouble;
     o->cfg.trust_forwarded = cm_json_bool(cfg, "trust_forwarded", o->cfg.trust_forwarded);
     return 0;
 }
@@ -262,6 +270,13 @@ static int parse_args(int argc, char **argv, struct serve_opts *o, struct cm_err
             if (parse_long(val, 1, 64, &v))
                 return cm_fail(err, CM_EINVAL, "--threads: expected 1 to 64");
             o->cfg.threads = (unsigned)v;
+        } else if (strcmp(a, "--conn-timeout") == 0 && NEED()) {
+            if (parse_long(val, 1, 86400, &v))
+                return cm_fail(err, CM_EINVAL,
+                               "--conn-timeout: expected whole seconds from 1 to "
+                               "86400, got '%s'",
+                               val);
+            o->cfg.conn_timeout = (unsigned)v;
         } else if (strcmp(a, "--trust-forwarded") == 0) {
             o->cfg.trust_forwarded = 1;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {

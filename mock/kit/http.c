@@ -156,9 +156,89 @@ void mk_resp_headerf(struct mk_response *r, const char *name, const char *fmt, .
     mk_resp_header(r, name, value);
 }
 
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 when none starts there (a stray
+ * continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut short). Never reads
+ * past a NUL. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned c = s[0], lo, hi;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
+    }
+    return 0;
+}
+
+char *mk_utf8_clean(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    struct cm_buf b;
+    size_t n;
+
+    while (*p && (n = utf8_seq(p)) != 0)
+        p += n;
+    if (*p == '\0')
+        return NULL;
+    cm_buf_init(&b, 0);
+    cm_buf_append(&b, s, (size_t)(p - (const unsigned char *)s));
+    while (*p) {
+        n = utf8_seq(p);
+        if (n) {
+            cm_buf_append(&b, p, n);
+            p += n;
+        } else {
+            cm_buf_puts(&b, "\xEF\xBF\xBD"); /* U+FFFD REPLACEMENT CHARACTER */
+            p++;
+        }
+    }
+    return cm_buf_steal(&b, &n);
+}
+
+/* Replaces *s, allocated by cJSON, with its cleaned copy when it is not valid UTF-8. */
+static void clean_cjson_string(char **s)
+{
+    char *fixed = *s ? mk_utf8_clean(*s) : NULL;
+    size_t n;
+
+    if (fixed == NULL)
+        return;
+    n = strlen(fixed) + 1;
+    cJSON_free(*s);
+    *s = cJSON_malloc(n);
+    memcpy(*s, fixed, n);
+    free(fixed);
+}
+
+/* Every string and key of the tree, so that an answer is valid UTF-8 whatever a request or
+ * a state carried (an echoed path cut in the middle of a character, a %FF in a query). */
+static void clean_tree(cJSON *node)
+{
+    for (; node; node = node->next) {
+        if (!(node->type & cJSON_StringIsConst))
+            clean_cjson_string(&node->string);
+        if (cJSON_IsString(node) || cJSON_IsRaw(node))
+            clean_cjson_string(&node->valuestring);
+        clean_tree(node->child);
+    }
+}
+
 void mk_resp_json(struct mk_response *r, int status, cJSON *doc)
 {
-    char *s = cm_json_print(doc);
+    char *s;
+
+    clean_tree(doc);
+    s = cm_json_print(doc);
 
     cJSON_Delete(doc);
     r->status = status;

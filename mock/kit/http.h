@@ -81,8 +81,13 @@ void mk_resp_release(struct mk_response *r);
 void mk_resp_header(struct mk_response *r, const char *name, const char *value);
 void mk_resp_headerf(struct mk_response *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Sets status and a JSON body serialized from doc, which it takes and frees. */
+/* Sets status and a JSON body serialized from doc, which it takes and frees. Strings that are
+ * not valid UTF-8 are sent with U+FFFD in place of each bad byte, so an answer is always
+ * valid JSON text (RFC 8259 asks for UTF-8). */
 void mk_resp_json(struct mk_response *r, int status, cJSON *doc);
+/* A copy of s with each byte that is not part of a valid UTF-8 sequence replaced by U+FFFD;
+ * NULL when s is valid already. Caller frees with free(). */
+char *mk_utf8_clean(const char *s);
 /* Sets status, content type and body text (copied). */
 void mk_resp_text(struct mk_response *r, int status, const char *content_type, const char *text);
 

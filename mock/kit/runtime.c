@@ -39,6 +39,8 @@ struct mk_runtime *mk_runtime_new(const struct mk_runtime_config *cfg)
         rt->cfg.body_max = MK_BODY_MAX_DEFAULT;
     if (rt->cfg.journal_max == 0)
         rt->cfg.journal_max = MK_JOURNAL_DEFAULT;
+    if (rt->cfg.conn_timeout == 0)
+        rt->cfg.conn_timeout = MK_CONN_TIMEOUT_DEFAULT;
     mk_clock_init(&rt->clock, NULL);
     mk_journal_init(&rt->journal, rt->cfg.journal_max);
     mk_faults_init(&rt->faults);

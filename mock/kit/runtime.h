@@ -24,9 +24,10 @@
 #include "mock/kit/journal.h"
 #include "mock/kit/service.h"
 
-#define MK_BODY_MAX_DEFAULT (8u * 1024 * 1024)
-#define MK_JOURNAL_DEFAULT  100000
-#define MK_MAX_SERVICES     16
+#define MK_BODY_MAX_DEFAULT     (8u * 1024 * 1024)
+#define MK_JOURNAL_DEFAULT      100000
+#define MK_MAX_SERVICES         16
+#define MK_CONN_TIMEOUT_DEFAULT 30u
 
 struct mk_runtime_config {
     const char *bind;        /* service listeners' address; "127.0.0.1" when NULL */
@@ -36,6 +37,7 @@ struct mk_runtime_config {
     size_t body_max;         /* 0 = MK_BODY_MAX_DEFAULT */
     size_t journal_max;      /* 0 = MK_JOURNAL_DEFAULT */
     unsigned threads;        /* per listener; 0 = 1 (each listener already has its own) */
+    unsigned conn_timeout;   /* seconds a connection may stay silent; 0 = MK_CONN_TIMEOUT_DEFAULT */
     int trust_forwarded;     /* take the peer from X-Forwarded-For */
     int verbose;             /* one log line per request */
     const char *tls_dir;     /* where ca.pem is written; NULL = a new folder under $TMPDIR */

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,8 +33,14 @@
 struct conn_state {
     struct cm_buf body;
     int64_t t0_us;
-    int too_big;
+    int too_big;     /* the body is over the limit; what came of it was dropped */
+    int answered;    /* answer() ran; later callbacks only drain the upload */
+    int abandoned;   /* the body went on too long: closed without an answer */
+    size_t received; /* body bytes received, kept or not */
 };
+
+/* A body over the limit is read and dropped up to this many times the limit (plus 1 MiB). */
+#define MK_BODY_DRAIN_FACTOR 4
 
 struct mhd_conn {
     struct MHD_Connection *mhd;
@@ -123,20 +130,12 @@ static void reset_connection(struct MHD_Connection *conn)
         setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 }
 
-/* A fault's delay: sleeps ms in slices, and stops early when the runtime stops or the faults
- * are cleared, so that a long delay never holds up a shutdown or the listener's next client. */
-static void fault_delay(struct mk_runtime *rt, int64_t ms)
+static void sleep_ms(int64_t ms)
 {
-    unsigned cleared = atomic_load(&rt->faults.cleared);
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
 
-    while (ms > 0 && !atomic_load(&rt->stopping) && atomic_load(&rt->faults.cleared) == cleared) {
-        int64_t slice = ms < 20 ? ms : 20;
-        struct timespec ts = {0, (long)slice * 1000000L};
-
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-            ;
-        ms -= slice;
-    }
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
 }
 
 /* Sends resp; with truncate set, only half the body reaches the wire. */
@@ -213,13 +212,20 @@ static void make_malformed(struct mk_response *resp)
     cm_buf_puts(&resp->body, "<!-- upstream error -->");
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **req_cls)
+/* Caller frees. */
+static char *too_big_message(const struct mk_runtime *rt)
 {
-    struct mk_listener *l = cls;
+    return cm_asprintf("the request body is larger than the limit of %zu bytes (secmock serve "
+                       "--body-max)",
+                       rt->cfg.body_max);
+}
+
+/* Checks faults, runs the handler (or the admin API), journals and sends the answer. Called
+ * once per request: at its end, or as soon as its body is known to be over the limit. */
+static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn,
+                              struct conn_state *st, const char *url, const char *method)
+{
     struct mk_runtime *rt = l->rt;
-    struct conn_state *st = *req_cls;
     struct mhd_conn mc = {conn};
     struct mk_request req;
     struct mk_response resp;
@@ -230,23 +236,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     int fired = 0, truncate = 0;
     enum MHD_Result ret;
 
-    (void)version;
-    if (st == NULL) {
-        st = cm_calloc(1, sizeof(*st));
-        cm_buf_init(&st->body, rt->cfg.body_max);
-        st->t0_us = cm_mono_us();
-        *req_cls = st;
-        return MHD_YES;
-    }
-    if (*upload_data_size != 0) {
-        if (!st->too_big && cm_buf_append(&st->body, upload_data, *upload_data_size) != 0) {
-            st->too_big = 1;
-            cm_buf_release(&st->body);
-        }
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
-
+    st->answered = 1;
     memset(&req, 0, sizeof(req));
     req.method = method;
     req.path = url;
@@ -277,19 +267,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (l->svc == NULL) {
         if (st->too_big) {
-            resp.status = 413;
-            cm_buf_puts(&resp.body, "{\"error\":{\"code\":\"body_too_large\",\"message\":"
-                                    "\"request body over the limit\"}}");
+            char *msg = too_big_message(rt);
+            cJSON *doc = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(doc, "error");
+            cJSON_AddStringToObject(e, "code", "body_too_large");
+            cJSON_AddStringToObject(e, "message", msg);
+            mk_resp_json(&resp, 413, doc);
+            free(msg);
         } else {
             mk__admin_dispatch(&req, &resp);
         }
-        ret = send_response(conn, &resp, 0, req.now_ms);
+        ret = st->abandoned ? MHD_NO : send_response(conn, &resp, 0, req.now_ms);
         goto out;
     }
 
     fired = mk_faults_match(&rt->faults, l->svc->name, method, url, &hit);
     if (fired && hit.delay_ms > 0)
-        fault_delay(rt, hit.delay_ms);
+        sleep_ms(hit.delay_ms);
     if (fired && hit.kind == MK_FAULT_RESET) {
         reset_connection(conn);
         mk_req_verdict(&req, "fault:reset");
@@ -304,9 +297,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             add_fault_headers(&resp, hit.headers);
             mk_req_verdict(&req, "fault:status");
         } else if (st->too_big) {
+            char *msg = too_big_message(rt);
             mk_req_verdict(&req, "body_too_large");
-            mk_service_error(&req, &resp, 413, "body_too_large",
-                             "the request body is larger than the limit");
+            mk_service_error(&req, &resp, 413, "body_too_large", msg);
+            free(msg);
         } else {
             pthread_mutex_lock(&l->svc->lock);
             mk_route_dispatch(l->svc->ops->routes, &req, &resp);
@@ -322,6 +316,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             mk_req_verdict(&req, "fault:delay");
         }
     }
+    if (st->abandoned) {
+        mk_req_detail(&req, "connection closed after %zu bytes of body", st->received);
+        resp.status = 0;
+        ret = MHD_NO;
+    }
     /* Journal before the answer leaves: a client that got its answer must find the entry. */
     mk_redact_query(req.query, redacted, sizeof(redacted));
     mk_journal_add(&rt->journal, req.now_ms, cm_mono_us() - st->t0_us, resp.status, l->svc->name,
@@ -329,13 +328,87 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (rt->cfg.verbose)
         cm_info("%s %s %s%s%s -> %d %s (%s)", l->svc->name, method, url, redacted[0] ? "?" : "",
                 redacted, resp.status, req.verdict, peer);
-    if (!(fired && hit.kind == MK_FAULT_RESET))
+    if (!(fired && hit.kind == MK_FAULT_RESET) && !st->abandoned)
         ret = send_response(conn, &resp, truncate, req.now_ms);
 out:
     mk_fault_hit_release(&hit);
     mk_resp_release(&resp);
     cm_buf_release(&query);
     return ret;
+}
+
+/* A declared Content-Length over the limit: the body need not be read to refuse it. */
+static int declared_too_big(struct MHD_Connection *conn, size_t max)
+{
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long n;
+    char *end;
+
+    if (cl == NULL || *cl < '0' || *cl > '9')
+        return 0;
+    n = strtoull(cl, &end, 10);
+    return *end == '\0' && n > max;
+}
+
+/* The client waits for "100 Continue" before it sends its body. */
+static int expects_continue(struct MHD_Connection *conn)
+{
+    const char *e = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+
+    return e && strcasecmp(e, "100-continue") == 0;
+}
+
+/*
+ * libmicrohttpd calls this once when the headers are in, once per piece of
+ * body, and once at the end. A body over the limit is never kept:
+ *   - declared too big by a client that waits for "100 Continue": answered 413
+ *     at once, and the body is never sent;
+ *   - otherwise (no Expect, or chunked and growing past the limit) the rest
+ *     is read and dropped, and 413 is answered at its end, so that a client
+ *     still sending reads the answer instead of a reset;
+ *   - a body that goes on past MK_BODY_DRAIN_FACTOR times the limit (plus
+ *     1 MiB) is given up on: the connection is closed without an answer and
+ *     the journal says so, so a body that never ends costs nothing.
+ * libmicrohttpd 0.9.75 cannot queue an answer in the middle of an upload,
+ * which is why the answer waits for the end of the body.
+ */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    struct mk_listener *l = cls;
+    struct conn_state *st = *req_cls;
+    size_t max = l->rt->cfg.body_max;
+
+    (void)version;
+    if (st == NULL) {
+        st = cm_calloc(1, sizeof(*st));
+        cm_buf_init(&st->body, max);
+        st->t0_us = cm_mono_us();
+        *req_cls = st;
+        if (!declared_too_big(conn, max))
+            return MHD_YES;
+        st->too_big = 1;
+        return expects_continue(conn) ? answer(l, conn, st, url, method) : MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        st->received += *upload_data_size;
+        if (!st->too_big && cm_buf_append(&st->body, upload_data, *upload_data_size) != 0) {
+            st->too_big = 1;
+            cm_buf_release(&st->body);
+        }
+        *upload_data_size = 0;
+        if (st->too_big && !st->answered && st->received > (1u << 20) &&
+            (st->received - (1u << 20)) / MK_BODY_DRAIN_FACTOR > max) {
+            st->abandoned = 1;
+            return answer(l, conn, st, url, method);
+        }
+        return MHD_YES;
+    }
+    if (st->answered)
+        return MHD_YES;
+    return answer(l, conn, st, url, method);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -419,7 +492,6 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
     int rc;
 
     l->rt = rt;
-    atomic_store(&rt->stopping, 0);
     l->tls = tls;
     rc = bind_socket(addr, port, &l->fd, &l->port, err);
     if (rc)
@@ -437,14 +509,14 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
             flags, 0, NULL, NULL, on_request, l, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
             MHD_OPTION_LISTEN_SOCKET, l->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
             MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000,
-            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_HTTPS_MEM_KEY, rt->tls.key_pem,
-            MHD_OPTION_HTTPS_MEM_CERT, rt->tls.cert_pem, MHD_OPTION_END);
+            MHD_OPTION_CONNECTION_TIMEOUT, rt->cfg.conn_timeout, MHD_OPTION_HTTPS_MEM_KEY,
+            rt->tls.key_pem, MHD_OPTION_HTTPS_MEM_CERT, rt->tls.cert_pem, MHD_OPTION_END);
     } else {
         l->daemon = MHD_start_daemon(
             flags, 0, NULL, NULL, on_request, l, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
             MHD_OPTION_LISTEN_SOCKET, l->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
             MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000,
-            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+            MHD_OPTION_CONNECTION_TIMEOUT, rt->cfg.conn_timeout, MHD_OPTION_END);
     }
     if (l->daemon == NULL) {
         /* libmicrohttpd may already have closed the socket; leave it to process exit. */
@@ -457,8 +529,6 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
 void mk__unlisten(struct mk_listener *l)
 {
     if (l->daemon) {
-        if (l->rt)
-            atomic_store(&l->rt->stopping, 1);
         MHD_stop_daemon(l->daemon); /* closes the listening socket too */
         l->daemon = NULL;
     }
