@@ -9,6 +9,7 @@
  * 2 usage or configuration (the CE message); 3 no answer from a service.
  */
 #include "client/cte_sync.h"
+#include "client/progress.h"
 
 #include "common/json.h"
 #include "common/log.h"
@@ -40,6 +41,7 @@ static const struct rc_opt sync_opts[] = {
     {"cte.once", "--once", NULL, NULL, RC_OPT_BOOL, NULL, NULL, "run one cycle (the default)"},
     {"cte.cycles", "--cycles", NULL, NULL, RC_OPT_INT, "1", "N",
      "run N cycles, each after the shortest sync interval on the client clock"},
+    RC_OPTS_PROGRESS,
     OPT_END,
 };
 

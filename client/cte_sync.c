@@ -25,16 +25,59 @@
  * ({"at", "success", "count", "message"}) for `cte status`.
  */
 #include "client/cte_sync.h"
+#include "client/progress.h"
 
 #include "common/json.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DAY_MS (24LL * 3600 * 1000)
+
+/* ---- progress ---- */
+
+/* The cycles this sync runs (--cycles N, 1 with --once), for the ETA. */
+static long long planned_cycles(const struct rc_cte_run *run)
+{
+    struct cm_err err = {{0}};
+    long long n = 1;
+    int once = 0;
+
+    if (rc_config_bool(&run->ctx->cfg, "cte.once", &once, &err) == 0 && once)
+        return 1;
+    return rc_config_int(&run->ctx->cfg, "cte.cycles", 1, 100000, &n, &err) == 0 ? n : 1;
+}
+
+/*
+ * The progress line: "cycle 1/3, 1200 pulled, 1000 shared: sharing 'Netskope' to 'Mimecast',
+ * batch 2/5". step counts the pulls and shares this cycle has done, for the fraction.
+ */
+static void show(struct rc_cte_run *run, const struct rc_cte_summary *sum, size_t step,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void show(struct rc_cte_run *run, const struct rc_cte_summary *sum, size_t step,
+                 const char *fmt, ...)
+{
+    size_t steps = run->cfg->n_plugins + run->cfg->n_sharing;
+    long long total;
+    char what[160];
+    va_list ap;
+
+    if (run->progress == NULL)
+        return;
+    total = planned_cycles(run);
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    cm_progress_update(run->progress, (int64_t)sum->pulled + sum->shared, "indicators",
+                       ((double)sum->cycles + (steps ? (double)step / (double)steps : 0)) /
+                           (double)total,
+                       "cycle %d/%lld, %d pulled, %d shared: %s", sum->cycles + 1, total,
+                       sum->pulled, sum->shared, what);
+}
 
 static int64_t state_time(const cJSON *state, const char *key, int64_t dflt)
 {
@@ -113,6 +156,7 @@ static void pull(struct rc_cte_run *run, const struct rc_cte_plugin *p, struct r
 
     if (!p->pull || (last >= 0 && run->now < last + p->interval_ms))
         return;
+    show(run, sum, (size_t)(p - run->cfg->plugins), "pulling from '%s'", p->name);
     if (p->kind == RC_CTE_NETSKOPE) {
         rc = rc_cte_ns_pull(run, p, &count);
     } else {
@@ -227,7 +271,8 @@ static int share_netskope(struct rc_cte_run *run, const struct rc_cte_sharing *s
 /* Sends picks in batches of 1000; marks each batch (key) once accepted and saves. Returns the
  * number sent, or a negative code (after what could be sent was marked). */
 static int mm_batches(struct rc_cte_run *run, const struct rc_cte_sharing *sh, struct picks *ps,
-                      enum rc_cte_op op, const char *desc, const char *key)
+                      enum rc_cte_op op, const char *desc, const char *key,
+                      const struct rc_cte_summary *sum)
 {
     const char **values = cm_calloc(RC_CTE_MM_BATCH, sizeof(*values));
     const char **descs = cm_calloc(RC_CTE_MM_BATCH, sizeof(*descs));
@@ -236,6 +281,9 @@ static int mm_batches(struct rc_cte_run *run, const struct rc_cte_sharing *sh, s
 
     while (i < ps->n) {
         n = ps->n - i < RC_CTE_MM_BATCH ? ps->n - i : RC_CTE_MM_BATCH;
+        show(run, sum, run->cfg->n_plugins + (size_t)(sh - run->cfg->sharing),
+             "sharing '%s' to '%s', batch %zu/%zu", sh->source->name, sh->dest->name,
+             i / RC_CTE_MM_BATCH + 1, (ps->n + RC_CTE_MM_BATCH - 1) / RC_CTE_MM_BATCH);
         for (k = 0; k < n; k++) {
             values[k] = ps->v[i + k].value;
             descs[k] = desc ? desc : ps->v[i + k].comments;
@@ -278,7 +326,7 @@ static int share_mimecast(struct rc_cte_run *run, const struct rc_cte_sharing *s
                    rc_cte_op_name(sh->op));
         rc = 0;
     } else {
-        rc = mm_batches(run, sh, &ps, sh->op, NULL, "shared");
+        rc = mm_batches(run, sh, &ps, sh->op, NULL, "shared", sum);
         if (rc >= 0) {
             sent = rc;
             rc_cte_log(run, RC_CTE_INFO, sh->dest, NULL, NULL, NULL,
@@ -292,7 +340,8 @@ static int share_mimecast(struct rc_cte_run *run, const struct rc_cte_sharing *s
     if (run->cfg->retraction) {
         select_iocs(run, sh, TO_RETRACT, &ps);
         if (ps.n) {
-            rc = mm_batches(run, sh, &ps, RC_CTE_OP_DELETE, RC_CTE_RETRACT_DESC, "retraction_sent");
+            rc = mm_batches(run, sh, &ps, RC_CTE_OP_DELETE, RC_CTE_RETRACT_DESC, "retraction_sent",
+                            sum);
             if (rc >= 0) {
                 sum->retractions_sent += rc;
                 rc_cte_log(run, RC_CTE_INFO, sh->dest, NULL, NULL, NULL,
@@ -312,6 +361,8 @@ static void share(struct rc_cte_run *run, const struct rc_cte_sharing *sh,
     int before = run->log.errors, rc;
     cJSON *state;
 
+    show(run, sum, run->cfg->n_plugins + (size_t)(sh - run->cfg->sharing), "sharing '%s' to '%s'",
+         sh->source->name, sh->dest->name);
     rc = sh->dest->kind == RC_CTE_NETSKOPE ? share_netskope(run, sh) : share_mimecast(run, sh, sum);
     state = rc_cte_store_plugin(run->store, sh->dest->name);
     if (rc >= 0) {
@@ -334,6 +385,9 @@ int rc_cte_cycle(struct rc_cte_run *run, struct rc_cte_summary *sum)
         cm_error("%s", err.msg);
         return rc;
     }
+    if (run->progress == NULL)
+        run->progress = rc_progress_open(run->ctx, "cte sync");
+    show(run, sum, 0, "aging");
     aged = rc_cte_store_age(run->store, run->now);
     if (aged)
         rc_cte_log(run, RC_CTE_INFO, NULL, NULL, NULL, NULL,
@@ -345,6 +399,8 @@ int rc_cte_cycle(struct rc_cte_run *run, struct rc_cte_summary *sum)
         share(run, &run->cfg->sharing[i], sum);
     save(run);
     sum->cycles++;
+    if (sum->cycles >= planned_cycles(run))
+        cm_progress_done(run->progress); /* before the summary reaches the terminal */
     return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "client/mimecast_checkpoint.h"
 #include "client/mimecast_cmd.h"
 #include "client/mimecast_proto.h"
+#include "client/progress.h"
 
 #include "common/json.h"
 #include "common/log.h"
@@ -104,6 +105,20 @@ static cJSON *page_body(const struct rc_mm_logtype *t, int64_t from, int64_t to,
     }
     cJSON_AddItemToArray(data, item);
     return root;
+}
+
+/* The progress line after a page. Mimecast tells no total, so there is no ETA; records come
+ * oldest first, so the last one's time shows how far through the window the run is. */
+static void show_progress(struct cm_progress *prog, const struct counts *n, int64_t last_ts)
+{
+    char when[40] = "";
+
+    if (last_ts != INT64_MIN) {
+        cm_time_format(last_ts, when, sizeof(when));
+        when[16] = '\0'; /* 2026-03-02T08:39 */
+    }
+    cm_progress_update(prog, n->records, "records", -1, "%ld records, %ld pages, %ld alerts%s%s",
+                       n->records, n->pages, n->alerts, *when ? ", reached " : "", when);
 }
 
 static void summary(struct rc_ctx *ctx, const struct rc_mm_session *s, const char *type,
@@ -192,6 +207,8 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     int code, rc, first_run = 0, saved_first = 0, have_cp = 0, have_dd = 0, have_s = 0,
                   warned_order = 0, complete = 0;
     const char *error = NULL;
+    struct cm_progress *prog = NULL;
+    char label[48];
 
     memset(&n, 0, sizeof(n));
     memset(&cp, 0, sizeof(cp));
@@ -301,6 +318,8 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     }
 
     /* 2-4. The pages. */
+    snprintf(label, sizeof(label), "ingest %s", t->name);
+    prog = rc_progress_open(ctx, label);
     for (;;) {
         cJSON *body = page_body(t, from, to, (long)page_size, token), *doc = NULL;
         const cJSON *list, *rec, *next;
@@ -324,6 +343,8 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
             code = RC_EXIT_REMOTE;
             goto out;
         }
+        if (ctx->out.path == NULL)
+            cm_progress_clear(prog); /* the alerts go to the same terminal */
         cJSON_ArrayForEach(rec, list)
         {
             char key[RC_MM_KEY_SIZE];
@@ -373,6 +394,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
             rc_mm_cp_advance(&cp, ts, key);
         }
         n.pages++;
+        show_progress(prog, &n, last_ts);
         if (n.alerts + n.dropped_safe > handled_before)
             fruitful++;
         handled_before = n.alerts + n.dropped_safe;
@@ -427,6 +449,7 @@ out:
     if (saved_first && n.pages == 0 && unlink(cp_path) != 0)
         cm_warn("cannot remove the checkpoint '%s' of a run that handled nothing: %s", cp_path,
                 strerror(errno));
+    cm_progress_free(prog);
     if (have_cp && (code != RC_EXIT_USAGE || error))
         summary(ctx, &s, cp.type, &n, &cp, cp_path, out_abs, from, to, complete, stopped, error);
     if (have_dd)
