@@ -52,6 +52,39 @@
             "(Basic-AD)"                                                                           \
     }
 
+/* What ingest and check take to sign or get a token. */
+#define OPT_CREDENTIALS                                                                            \
+    {"mimecast.api", "--api",                                                                      \
+     NULL,           "MIMECAST_API",                                                               \
+     RC_OPT_STRING,  NULL,                                                                         \
+     "1|2",          "API version (default: 2.0 when a client ID is given, else 1.0)"},            \
+        OPT_BASE_URL, OPT_APP_ID, OPT_APP_KEY,                                                     \
+        {"mimecast.access_key", "--access-key", NULL,  "MIMECAST_ACCESS_KEY",                      \
+         RC_OPT_STRING,         NULL,           "KEY", "API 1.0 access key"},                      \
+        {"mimecast.secret_key", "--secret-key", NULL,  "MIMECAST_SECRET_KEY",                      \
+         RC_OPT_STRING,         NULL,           "KEY", "API 1.0 secret key (base64)"},             \
+        {"mimecast.client_id", "--client-id", NULL, "MIMECAST_CLIENT_ID",                          \
+         RC_OPT_STRING,        NULL,          "ID", "API 2.0 client ID"},                          \
+    {                                                                                              \
+        "mimecast.client_secret", "--client-secret", NULL, "MIMECAST_CLIENT_SECRET",               \
+            RC_OPT_STRING, NULL, "SECRET", "API 2.0 client secret"                                 \
+    }
+
+static const struct rc_opt check_opts[] = {
+    {"check.type", "--type", "-t", NULL, RC_OPT_LIST, NULL, "url|impersonation|attachment|all",
+     "the log types whose permission to check (repeatable, or comma-separated; default all)"},
+    {"check.json", "--json", NULL, NULL, RC_OPT_BOOL, NULL, NULL,
+     "print the findings as one JSON document"},
+    {"check.strict", "--strict", NULL, NULL, RC_OPT_BOOL, NULL, NULL,
+     "exit non-zero on a WARN too"},
+    OPT_CREDENTIALS,
+    OPT_USER,
+    {"mimecast.password", "--password", NULL, "MIMECAST_PASSWORD", RC_OPT_STRING, NULL, "PASS",
+     "the service user's password: with it, an expiring binding is a WARN (ingest logs in "
+     "again), not a FAIL; never sent by check"},
+    OPT_END,
+};
+
 static const struct rc_opt keys_opts[] = {
     OPT_BASE_URL, OPT_APP_ID, OPT_APP_KEY, OPT_USER, OPT_PASSWORD, OPT_AUTH_TYPE, OPT_END,
 };
@@ -67,19 +100,8 @@ static const struct rc_opt ingest_opts[] = {
     {"ingest.max_pages", "--max-pages", NULL, NULL, RC_OPT_INT, "0", "N",
      "stop after N pages that brought new records (0: no limit); the next run continues"},
     RC_OPTS_PROGRESS,
-    {"mimecast.api", "--api", NULL, "MIMECAST_API", RC_OPT_STRING, NULL, "1|2",
-     "API version (default: 2.0 when a client ID is given, else 1.0)"},
-    OPT_BASE_URL,
-    OPT_APP_ID,
-    OPT_APP_KEY,
-    {"mimecast.access_key", "--access-key", NULL, "MIMECAST_ACCESS_KEY", RC_OPT_STRING, NULL, "KEY",
-     "API 1.0 access key"},
-    {"mimecast.secret_key", "--secret-key", NULL, "MIMECAST_SECRET_KEY", RC_OPT_STRING, NULL, "KEY",
-     "API 1.0 secret key (base64)"},
-    {"mimecast.client_id", "--client-id", NULL, "MIMECAST_CLIENT_ID", RC_OPT_STRING, NULL, "ID",
-     "API 2.0 client ID"},
-    {"mimecast.client_secret", "--client-secret", NULL, "MIMECAST_CLIENT_SECRET", RC_OPT_STRING,
-     NULL, "SECRET", "API 2.0 client secret"},
+    RC_OPTS_PROGRESS,
+    OPT_CREDENTIALS,
     {"mimecast.user", "--user", NULL, "MIMECAST_USER", RC_OPT_STRING, NULL, "EMAIL",
      "API 1.0: the service user, to refresh an expired binding (418)"},
     {"mimecast.password", "--password", NULL, "MIMECAST_PASSWORD", RC_OPT_STRING, NULL, "PASS",
@@ -125,6 +147,27 @@ const struct rc_command rc_mm_commands[] = {
      "   \"dropped_safe\", \"duplicates_skipped\", \"recovered\", \"checkpoint\", ...}\n"
      "\n" EXIT_CODES,
      ingest_opts, rc_mm_ingest_run},
+    {"check", "judge a configuration as Sophos Central's integration status would",
+     "[--type T]... [--json] [--strict] [credentials as for ingest]",
+     "Checks, with harmless reads only (discover-authentication, get-account, one\n"
+     "record of each log type), what the Sophos setup guide asks for, and prints one\n"
+     "line per finding: OK, WARN or FAIL, what was found and the console path that\n"
+     "fixes it:\n"
+     "\n"
+     "  keys              API 1.0 keys given, or when Create Keys works (30 minutes)\n"
+     "  credentials       the keys or the API 2.0 client accepted\n"
+     "  region            the base URL serves the account\n"
+     "  admin-ip          this address inside the Admin IP Ranges\n"
+     "  clock             this host's clock near Mimecast's\n"
+     "  auth-cache-ttl    the binding never expires (Authentication Cache TTL)\n"
+     "  enhanced-logging  Inbound, Outbound and Internal\n"
+     "  permission.<type> Monitoring | <type> Protection | Read in the user's role\n"
+     "\n"
+     "--json prints {\"ok\", \"exit\", \"counts\", \"findings\": [{\"id\", \"status\",\n"
+     "\"what\", \"fix\"}]}. The exit code is the first FAIL's: 0 when every check\n"
+     "passes (WARNs too, unless --strict).\n"
+     "\n" EXIT_CODES,
+     check_opts, rc_mm_check_run},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
