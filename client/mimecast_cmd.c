@@ -100,7 +100,6 @@ static const struct rc_opt ingest_opts[] = {
     {"ingest.max_pages", "--max-pages", NULL, NULL, RC_OPT_INT, "0", "N",
      "stop after N pages that brought new records (0: no limit); the next run continues"},
     RC_OPTS_PROGRESS,
-    RC_OPTS_PROGRESS,
     OPT_CREDENTIALS,
     {"mimecast.user", "--user", NULL, "MIMECAST_USER", RC_OPT_STRING, NULL, "EMAIL",
      "API 1.0: the service user, to refresh an expired binding (418)"},
