@@ -1097,7 +1097,8 @@ static char *family_of(const char *name, const char *dir)
     return cm_strdup(base ? base + 1 : dir);
 }
 
-struct hx_scenario *hx_scenario_load(const char *file, struct cm_err *err)
+/* Validates doc (taken) as the scenario of file; see hx_scenario_load(). */
+static struct hx_scenario *scenario_of(const char *file, cJSON *doc, struct cm_err *err)
 {
     struct hx_scenario *sc = cm_calloc(1, sizeof(*sc));
     struct ld l;
@@ -1113,7 +1114,7 @@ struct hx_scenario *hx_scenario_load(const char *file, struct cm_err *err)
     sc->file = cm_strdup(file);
     slash = strrchr(file, '/');
     sc->dir = slash ? cm_strndup(file, slash == file ? 1 : (size_t)(slash - file)) : cm_strdup(".");
-    sc->doc = cm_json_load_file(file, err);
+    sc->doc = doc;
     if (sc->doc == NULL) {
         rc = CM_EPARSE;
         goto out;
@@ -1130,6 +1131,17 @@ out:
         return NULL;
     }
     return sc;
+}
+
+struct hx_scenario *hx_scenario_load(const char *file, struct cm_err *err)
+{
+    return scenario_of(file, cm_json_load_file(file, err), err);
+}
+
+struct hx_scenario *hx_scenario_parse(const char *file, const char *text, size_t len,
+                                      struct cm_err *err)
+{
+    return scenario_of(file, cm_json_parse(text, len, file, err), err);
 }
 
 void hx_scenario_free(struct hx_scenario *sc)

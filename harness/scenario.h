@@ -107,6 +107,10 @@ struct hx_scenario {
 
 /* Loads and validates file. NULL with err set on any problem. */
 struct hx_scenario *hx_scenario_load(const char *file, struct cm_err *err);
+/* The same for the len bytes of text, read as if they were the content of file (which
+ * names it in messages and anchors its relative paths; it is not read). */
+struct hx_scenario *hx_scenario_parse(const char *file, const char *text, size_t len,
+                                      struct cm_err *err);
 void hx_scenario_free(struct hx_scenario *sc);
 
 /* The service called name, or NULL. Borrowed. */

@@ -215,3 +215,27 @@ Test(harness_scenario, repository_scenarios_load)
     cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(schema, "$defs"), "step"));
     cJSON_Delete(schema);
 }
+
+Test(harness_scenario, text_is_read_as_the_file_it_names)
+{
+    static const char good[] =
+        "{\"name\": \"mem/one\", \"services\": {\"demo\": {}}, \"steps\": [{\"advance\": \"1m\"}]}";
+    static const char bad[] = "{\"name\": \"mem/two\", \"services\": {\"demo\": {}}, \"steps\": "
+                              "[{\"advance\": \"soon\"}]}";
+    struct cm_err err = {{0}};
+    struct hx_scenario *sc;
+
+    sc = hx_scenario_parse("/nowhere/mem.json", good, sizeof(good) - 1, &err);
+    cr_assert_not_null(sc, "%s", err.msg);
+    cr_assert_str_eq(sc->file, "/nowhere/mem.json");
+    cr_assert_str_eq(sc->dir, "/nowhere");
+    cr_assert_eq(sc->nsteps, 1);
+    hx_scenario_free(sc);
+    sc = hx_scenario_parse("/nowhere/mem.json", bad, sizeof(bad) - 1, &err);
+    cr_assert_null(sc);
+    cr_assert(strstr(err.msg, "/nowhere/mem.json") && strstr(err.msg, "steps[0].advance"), "%s",
+              err.msg);
+    sc = hx_scenario_parse("/nowhere/mem.json", "{", 1, &err);
+    cr_assert_null(sc);
+    cr_assert(strstr(err.msg, "/nowhere/mem.json"), "%s", err.msg);
+}
