@@ -32,29 +32,6 @@
     {                                                                                              \
         NULL, NULL, NULL, NULL, RC_OPT_STRING, NULL, NULL, NULL                                    \
     }
-#define OPT_CREDS                                                                                  \
-    {"ctr.region",                                                                                 \
-     "--region",                                                                                   \
-     NULL,                                                                                         \
-     "CTR_REGION",                                                                                 \
-     RC_OPT_STRING,                                                                                \
-     "nam",                                                                                        \
-     "nam|eu|apjc",                                                                                \
-     "the Threat Response cloud of the account (SECMOCK_CTR_<REGION>_URL in a scenario)"},         \
-        {"ctr.base_url", "--base-url", NULL,  "CTR_BASE_URL",                                      \
-         RC_OPT_STRING,  NULL,         "URL", "the API's base URL, instead of the region's host"}, \
-        {"ctr.client_id",                                                                          \
-         "--client-id",                                                                            \
-         NULL,                                                                                     \
-         "CTR_CLIENT_ID",                                                                          \
-         RC_OPT_STRING,                                                                            \
-         NULL,                                                                                     \
-         "ID",                                                                                     \
-         "API client ID (Threat Response > Settings > API Clients)"},                              \
-    {                                                                                              \
-        "ctr.client_secret", "--client-secret", NULL, "CTR_CLIENT_SECRET", RC_OPT_STRING, NULL,    \
-            "SECRET", "API client password"                                                        \
-    }
 #define OPT_FORMAT                                                                                 \
     {"ctr.format",  "--format",                                                                    \
      NULL,          NULL,                                                                          \
@@ -65,7 +42,7 @@
     }
 
 static const struct rc_opt investigate_opts[] = {
-    OPT_CREDS,
+    RC_CTR_OPT_CREDS,
     OPT_FORMAT,
     {"ctr.raw", "--raw", NULL, NULL, RC_OPT_BOOL, NULL, NULL,
      "print Threat Response's enrichment answer as it came"},
@@ -81,12 +58,12 @@ static const struct rc_opt remediate_opts[] = {
      "delete|forward|forward-delete", "the remediation"},
     {"remediate.module", "--module", NULL, NULL, RC_OPT_STRING, NULL, "NAME",
      "the module to use when several offer the action (name or instance id)"},
-    OPT_CREDS,
+    RC_CTR_OPT_CREDS,
     OPT_END,
 };
 
 static const struct rc_opt devices_opts[] = {
-    OPT_CREDS,
+    RC_CTR_OPT_CREDS,
     OPT_FORMAT,
     OPT_END,
 };
@@ -167,8 +144,7 @@ static int flag(struct rc_ctx *ctx, const char *key, int *bad)
     return rc == 0 && v;
 }
 
-/* Opens the session from the options; 0, or an exit code after printing the error. */
-static int open_session(struct rc_ctx *ctx, struct rc_ctr_session *s)
+int rc_ctr_open_session(struct rc_ctx *ctx, struct rc_ctr_session *s)
 {
     struct rc_ctr_creds c;
     int bad = 0;
@@ -473,7 +449,7 @@ int rc_ctr_investigate_run(struct rc_ctx *ctx)
         code = RC_EXIT_USAGE;
         goto out;
     }
-    code = open_session(ctx, &s);
+    code = rc_ctr_open_session(ctx, &s);
     if (code)
         goto out;
     code = inspect(&s, text, &found);
@@ -613,7 +589,7 @@ int rc_ctr_remediate_run(struct rc_ctx *ctx)
         cm_error("remediate: %s", cm_buf_str(&msg));
         goto out;
     }
-    code = open_session(ctx, &s);
+    code = rc_ctr_open_session(ctx, &s);
     if (code)
         goto out;
     obs = cJSON_CreateArray();
@@ -716,7 +692,7 @@ int rc_ctr_devices_run(struct rc_ctx *ctx)
     table = table_wanted(ctx);
     if (table < 0)
         return RC_EXIT_USAGE;
-    code = open_session(ctx, &s);
+    code = rc_ctr_open_session(ctx, &s);
     if (code)
         goto out;
     if (rc_ctr_call(&s, RC_CTR_OP_DEVICES, "GET", "/iroh/iroh-sse/device", NULL, &doc) != 0) {

@@ -21,7 +21,9 @@
 #include "client/esa_cmd.h"
 
 #include "client/ctr_api.h"
+#include "client/ctr_cmd.h"
 #include "client/esa_api.h"
+#include "client/esa_check.h"
 #include "client/esa_state.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -39,16 +41,16 @@
     {                                                                                              \
         NULL, NULL, NULL, NULL, RC_OPT_STRING, NULL, NULL, NULL                                    \
     }
-#define OPT_APPLIANCE                                                                              \
+#define OPT_STATE                                                                                  \
     {                                                                                              \
-        "esa.state",   "--state",                                                                  \
-        NULL,          "ESA_STATE",                                                                \
-        RC_OPT_STRING, "esa-state.json",                                                           \
-        "FILE",        "the appliance's state file (created on first use)"},                       \
-        {"esa.hostname", "--hostname",                                                             \
-         NULL,           NULL,                                                                     \
-         RC_OPT_STRING,  NULL,                                                                     \
-         "NAME",         "set the appliance's host name (default esa03.mex-amp.inlab)"},           \
+        "esa.state", "--state", NULL, "ESA_STATE", RC_OPT_STRING, "esa-state.json", "FILE",        \
+            "the appliance's state file (created on first use)"                                    \
+    }
+#define OPT_APPLIANCE                                                                              \
+    OPT_STATE, {"esa.hostname", "--hostname",                                                      \
+                NULL,           NULL,                                                              \
+                RC_OPT_STRING,  NULL,                                                              \
+                "NAME",         "set the appliance's host name (default esa03.mex-amp.inlab)"},    \
         {"esa.serial",  "--serial",                                                                \
          NULL,          NULL,                                                                      \
          RC_OPT_STRING, NULL,                                                                      \
@@ -102,6 +104,16 @@ static const struct rc_opt register_opts[] = {
     OPT_END,
 };
 static const struct rc_opt deregister_opts[] = {OPT_APPLIANCE, OPT_END};
+static const struct rc_opt check_opts[] = {
+    OPT_STATE,
+    {"esa.token", "--token", NULL, "ESA_REGISTRATION_TOKEN", RC_OPT_STRING, NULL, "TOKEN",
+     "also check this registration token (when the appliance is not registered)"},
+    RC_CTR_OPT_CREDS,
+    {"esa.json", "--json", NULL, NULL, RC_OPT_BOOL, NULL, NULL, "print the findings as JSON"},
+    {"check.strict", "--strict", NULL, NULL, RC_OPT_BOOL, NULL, NULL,
+     "a WARN fails the check too (exit with its code)"},
+    OPT_END,
+};
 static const struct rc_opt usage_opts[] = {OPT_APPLIANCE, OPT_END};
 
 #define EXIT_CODES                                                                                 \
@@ -143,6 +155,23 @@ const struct rc_command rc_esa_commands[] = {
      register_opts, rc_esa_register_run},
     {"deregister", "deregister the appliance (Deregister)", "[options]", EXIT_CODES,
      deregister_opts, rc_esa_deregister_run},
+    {"check", "check the appliance and Threat Response / XDR configuration (reads only)",
+     "[--token TOKEN] [--client-id ID --client-secret S --region R] [--json] [options]",
+     "Reads, never changes: the state file, Security Services Exchange as the\n"
+     "appliance sees it, and Threat Response with the API client. One line per\n"
+     "finding, in the order of the setup: OK, WARN or FAIL, what, and the console\n"
+     "path that fixes it. Findings: cloud-services, commit, region, token (with\n"
+     "--token), registration, xdr, api-client, threat-response, device-visible,\n"
+     "esa-module, remediation, csn. --json prints\n"
+     "  {\"ok\", \"exit\", \"counts\": {\"ok\", \"warn\", \"fail\"},\n"
+     "   \"findings\": [{\"id\", \"status\", \"what\", \"fix\"}]}\n"
+     "\n"
+     "Exit codes: 0 no FAIL (WARNs are remarks; --strict counts them); else the code\n"
+     "of the first FAIL, the one to fix first: 1 an answer in error or a\n"
+     "registration in progress; 2 usage; 3 no answer; 4 credentials (API client,\n"
+     "device credential refused); 5 a configuration to fix; 6 the registration\n"
+     "token or the last registration failed. See docs/client.md.\n",
+     check_opts, rc_esa_check_run},
     {"usage", "send the Cisco Success Network usage report", "[options]",
      "Sends the appliance and feature usage details of the Japanese guide's sample\n"
      "table (UID, model, sIVAN, deployment, userAccountID, version, install date;\n"

@@ -10,6 +10,7 @@
  *   register         --token T: register with Security Services Exchange, wait
  *   deregister       Deregister
  *   usage            send the Cisco Success Network usage report
+ *   check            check the configuration, reads only (client/esa_check.h)
  *
  * The appliance lives in a state file (--state FILE, client/esa_state.h).
  * Exit codes: enum rc_exit and enum rc_cisco_exit (client/ctr_api.h).
