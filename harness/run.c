@@ -23,6 +23,7 @@
 #include "common/progress.h"
 #include "common/timeutil.h"
 #include "harness/exec.h"
+#include "harness/explain.h"
 #include "harness/html.h"
 #include "harness/report.h"
 #include "harness/scenario.h"
@@ -48,7 +49,7 @@ struct opts {
     unsigned shard_i, shard_n;
     int list, verbose, no_color;
     int progress; /* -1 --no-progress, 0 neither, 1 --progress */
-    const char *junit, *json, *html, *keep_logs, *secmock;
+    const char *junit, *json, *html, *keep_logs, *secmock, *explain;
 };
 
 static void usage(FILE *out)
@@ -74,6 +75,8 @@ static void usage(FILE *out)
           "  --progress        show progress on stderr even when it is no terminal (plain\n"
           "                    lines every 5 s); on a terminal it is one line, redrawn\n"
           "  --no-progress     no progress line, even on a terminal\n"
+          "  --explain NAME    tell what the scenario NAME (a name, or a file) sets up and does,\n"
+          "                    step by step, in plain words; run nothing\n"
           "\n"
           "exit status: 0 all passed, 1 some failed, 2 usage or scenario file errors\n",
           out);
@@ -171,6 +174,9 @@ static int parse(int argc, char **argv, struct opts *o)
                 return 2;
         } else if (is_opt(a, "--keep-logs")) {
             if ((o->keep_logs = value(argc, argv, &i, "--keep-logs")) == NULL)
+                return 2;
+        } else if (is_opt(a, "--explain")) {
+            if ((o->explain = value(argc, argv, &i, "--explain")) == NULL)
                 return 2;
         } else if (is_opt(a, "--secmock")) {
             if ((o->secmock = value(argc, argv, &i, "--secmock")) == NULL)
@@ -297,6 +303,46 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     return 0;
 }
 
+/* --explain NAME: the scenario called NAME among all (or the file NAME), told in plain words.
+ * 0, or 2 after saying that no scenario has that name and which ones come close. */
+static int explain(const char *name, struct hx_scenario *const *all, size_t nall, int load_errors,
+                   const struct opts *o)
+{
+    const char *close[5];
+    char *text;
+    size_t i, n;
+
+    for (i = 0; i < nall; i++) {
+        if (strcmp(all[i]->name, name) == 0 || strcmp(all[i]->file, name) == 0)
+            break;
+    }
+    if (i == nall && load_errors && strstr(name, ".json") && access(name, R_OK) == 0)
+        return 2; /* the file itself did not load: its error is above */
+    if (i == nall) {
+        if (strstr(name, ".json") && access(name, R_OK) != 0)
+            fprintf(stderr, "secmock run: --explain: cannot read '%s': %s\n", name,
+                    strerror(errno));
+        fprintf(stderr, "secmock run: --explain: no scenario is named '%s' in %s", name,
+                o->npaths ? "the paths given" : "./scenarios");
+        n = hx_close_names(name, all, nall, close, sizeof(close) / sizeof(close[0]));
+        if (n) {
+            fputs("; the closest names:\n", stderr);
+            for (i = 0; i < n; i++)
+                fprintf(stderr, "  %s\n", close[i]);
+        } else {
+            fputs(" (secmock run --list shows them all)\n", stderr);
+        }
+        if (load_errors)
+            fprintf(stderr, "(%d scenario file%s did not load, see above)\n", load_errors,
+                    load_errors == 1 ? "" : "s");
+        return 2;
+    }
+    text = hx_explain(all[i]);
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
+
 static char *self_exe(void)
 {
     char buf[PATH_MAX];
@@ -335,6 +381,12 @@ int hx_run_main(int argc, char **argv)
         usage(stderr);
         goto out;
     }
+    if (o.explain && strstr(o.explain, ".json") && access(o.explain, R_OK) == 0) {
+        /* a file: explained on its own, whatever the paths hold */
+        o.paths = cm_realloc(o.paths, sizeof(*o.paths));
+        o.paths[0] = o.explain;
+        o.npaths = 1;
+    }
     rc = hx_discover(o.npaths ? o.paths : (const char **)default_paths, o.npaths ? o.npaths : 1,
                      &files, &nfiles, &err);
     if (rc) {
@@ -358,6 +410,10 @@ int hx_run_main(int argc, char **argv)
             }
         }
         all[nall++] = sc;
+    }
+    if (o.explain) {
+        rc = explain(o.explain, all, nall, load_errors, &o);
+        goto out;
     }
     if (load_errors) {
         fprintf(stderr, "secmock run: %d scenario file%s did not load; nothing was run\n",

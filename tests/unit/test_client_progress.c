@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "client/progress.h"
-#include "common/buf.h"
+#include "test_text.h"
 
 static const struct rc_opt opts[] = {
     RC_OPTS_PROGRESS,
@@ -35,21 +35,6 @@ static struct cm_progress *open_with(struct rc_ctx *ctx, const char *const *args
     return rc_progress_open(ctx, "ingest url");
 }
 
-static char *stderr_text(void)
-{
-    FILE *f = cr_get_redirected_stderr();
-    struct cm_buf b;
-    char chunk[512];
-    size_t n;
-
-    fflush(stderr);
-    cm_buf_init(&b, 0);
-    cm_buf_puts(&b, "");
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        cm_buf_append(&b, chunk, n);
-    return cm_buf_steal(&b, NULL);
-}
-
 Test(client_progress, off_without_a_terminal_unless_asked, .init = cr_redirect_stderr)
 {
     static const char *const none[] = {NULL};
@@ -68,7 +53,7 @@ Test(client_progress, off_without_a_terminal_unless_asked, .init = cr_redirect_s
     cm_progress_update(p, 3, "records", -1, "3 records, 1 pages, 2 alerts");
     cm_progress_free(p);
     rc_config_release(&ctx.cfg);
-    err = stderr_text();
+    err = tt_read_all(cr_get_redirected_stderr());
     cr_assert(strstr(err, "] ingest url: 3 records, 1 pages, 2 alerts (done)\n"), "%s", err);
     cr_assert_null(strchr(err, '\r'), "plain lines: %s", err);
     cr_assert_null(strchr(err, '\033'), "plain lines: %s", err);
