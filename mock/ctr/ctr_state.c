@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
+#include "mock/kit/statecheck.h"
 #include "mock/sse/sse.h"
 
 #include <stdio.h>
@@ -47,69 +48,6 @@ const char *const ctr_all_scopes[] = {
     "webhook",
     NULL,
 };
-
-static int only_keys(const cJSON *obj, const char *where, const char *const *keys,
-                     struct cm_err *err)
-{
-    const cJSON *it;
-    size_t i;
-
-    if (!cJSON_IsObject(obj))
-        return cm_fail(err, CM_EINVAL, "%s: expected an object", where);
-    cJSON_ArrayForEach(it, obj)
-    {
-        for (i = 0; keys[i] && strcmp(keys[i], it->string) != 0; i++)
-            ;
-        if (keys[i] == NULL)
-            return cm_fail(err, CM_EINVAL, "%s.%s: unknown member", where, it->string);
-    }
-    return 0;
-}
-
-static int str_member(const cJSON *obj, const char *key, const char *where, size_t max,
-                      const char *dflt, cJSON *out, struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-    if (it == NULL) {
-        if (dflt == NULL)
-            return cm_fail(err, CM_EINVAL, "%s.%s: required", where, key);
-        cJSON_AddStringToObject(out, key, dflt);
-        return 0;
-    }
-    if (!cJSON_IsString(it) || strlen(it->valuestring) > max ||
-        (dflt == NULL && it->valuestring[0] == '\0'))
-        return cm_fail(err, CM_EINVAL, "%s.%s: expected a%s string of at most %zu characters",
-                       where, key, dflt == NULL ? " non-empty" : "", max);
-    cJSON_AddStringToObject(out, key, it->valuestring);
-    return 0;
-}
-
-static int bool_member(const cJSON *obj, const char *key, const char *where, int dflt, cJSON *out,
-                       struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-    if (it && !cJSON_IsBool(it))
-        return cm_fail(err, CM_EINVAL, "%s.%s: expected true or false", where, key);
-    cJSON_AddBoolToObject(out, key, it ? cJSON_IsTrue(it) : dflt);
-    return 0;
-}
-
-static int int_member(const cJSON *obj, const char *key, const char *where, double lo, double hi,
-                      const double *dflt, cJSON *out, struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-    if (it == NULL && dflt == NULL)
-        return cm_fail(err, CM_EINVAL, "%s.%s: required", where, key);
-    if (it && (!cJSON_IsNumber(it) || it->valuedouble != (double)(int64_t)it->valuedouble ||
-               it->valuedouble < lo || it->valuedouble > hi))
-        return cm_fail(err, CM_EINVAL, "%s.%s: expected an integer from %.0f to %.0f", where, key,
-                       lo, hi);
-    cJSON_AddNumberToObject(out, key, it ? it->valuedouble : *dflt);
-    return 0;
-}
 
 /* A time member (RFC 3339 or integer ms); dflt < 0 means required. */
 static int time_member(const cJSON *obj, const char *key, const char *where, int64_t dflt,
@@ -187,7 +125,6 @@ int ctr_message_load(const cJSON *in, const char *where, int64_t now, cJSON *out
     static const char *const keys[] = {
         "mid",    "icid", "sender",     "recipients",  "subject", "sender_ip",   "direction",
         "status", "time", "message_id", "attachments", "urls",    "remediation", NULL};
-    static const double zero = 0;
     const cJSON *att, *a;
     cJSON *arr;
     const char *dir;
@@ -195,17 +132,17 @@ int ctr_message_load(const cJSON *in, const char *where, int64_t now, cJSON *out
     int rc, i = 0;
 
     (void)now;
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = int_member(in, "mid", where, 0, 1e15, NULL, out, err)) ||
-        (rc = int_member(in, "icid", where, 0, 1e15, &zero, out, err)) ||
-        (rc = str_member(in, "sender", where, 320, NULL, out, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_int(in, "mid", where, 0, 1e15, MK_SC_REQUIRED, out, err)) ||
+        (rc = mk_sc_int(in, "icid", where, 0, 1e15, 0, out, err)) ||
+        (rc = mk_sc_str(in, "sender", where, 320, 0, NULL, out, err)) ||
         (rc = strings_member(in, "recipients", where, 320, 1000, NULL, 1, out, err)) ||
-        (rc = str_member(in, "subject", where, 998, "", out, err)) ||
-        (rc = str_member(in, "sender_ip", where, 45, "", out, err)) ||
-        (rc = str_member(in, "direction", where, 16, "incoming", out, err)) ||
-        (rc = str_member(in, "status", where, 128, "Delivered", out, err)) ||
+        (rc = mk_sc_str(in, "subject", where, 998, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "sender_ip", where, 45, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "direction", where, 16, 1, "incoming", out, err)) ||
+        (rc = mk_sc_str(in, "status", where, 128, 1, "Delivered", out, err)) ||
         (rc = time_member(in, "time", where, -1, out, err)) ||
-        (rc = str_member(in, "message_id", where, 998, "", out, err)))
+        (rc = mk_sc_str(in, "message_id", where, 998, 1, "", out, err)))
         return rc;
     if (cm_json_str(out, "sender_ip", "")[0] && !sse_ip_version(cm_json_str(out, "sender_ip", "")))
         return cm_fail(err, CM_EINVAL, "%s.sender_ip: expected an IPv4 or IPv6 address", where);
@@ -225,9 +162,9 @@ int ctr_message_load(const cJSON *in, const char *where, int64_t now, cJSON *out
         size_t k;
         snprintf(sub, sizeof(sub), "%.150s.attachments[%d]", where, i++);
         cJSON_AddItemToArray(arr, o);
-        if ((rc = only_keys(a, sub, akeys, err)) ||
-            (rc = str_member(a, "name", sub, 255, NULL, o, err)) ||
-            (rc = str_member(a, "sha256", sub, 64, "", o, err)))
+        if ((rc = mk_sc_keys(a, sub, akeys, err)) ||
+            (rc = mk_sc_str(a, "name", sub, 255, 0, NULL, o, err)) ||
+            (rc = mk_sc_str(a, "sha256", sub, 64, 1, "", o, err)))
             return rc;
         cm_strlcpy(h, cm_json_str(o, "sha256", ""), sizeof(h));
         for (k = 0; h[k]; k++)
@@ -253,20 +190,19 @@ int ctr_module_load(const cJSON *in, const char *where, int64_t now, cJSON *out,
     static const char *const keys[] = {
         "type",    "name", "device_id", "timeframe_days", "remediation_profile", "forward_address",
         "created", NULL};
-    static const double thirty = 30;
     const char *fwd;
     int rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = str_member(in, "type", where, 16, "esa", out, err)))
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "type", where, 16, 1, "esa", out, err)))
         return rc;
     if (strcmp(cm_json_str(out, "type", ""), "esa") != 0)
         return cm_fail(err, CM_EINVAL, "%s.type: only \"esa\" modules are mocked", where);
-    if ((rc = str_member(in, "name", where, 255, NULL, out, err)) ||
-        (rc = str_member(in, "device_id", where, 64, NULL, out, err)) ||
-        (rc = int_member(in, "timeframe_days", where, 1, 365, &thirty, out, err)) ||
-        (rc = str_member(in, "remediation_profile", where, 255, "", out, err)) ||
-        (rc = str_member(in, "forward_address", where, 320, "", out, err)) ||
+    if ((rc = mk_sc_str(in, "name", where, 255, 0, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "device_id", where, 64, 0, NULL, out, err)) ||
+        (rc = mk_sc_int(in, "timeframe_days", where, 1, 365, 30, out, err)) ||
+        (rc = mk_sc_str(in, "remediation_profile", where, 255, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "forward_address", where, 320, 1, "", out, err)) ||
         (rc = time_member(in, "created", where, now, out, err)))
         return rc;
     fwd = cm_json_str(out, "forward_address", "");
@@ -288,21 +224,21 @@ static int load_org(const char *org, const cJSON *in, int64_t now, cJSON *out, s
     snprintf(where, sizeof(where), "orgs.%.128s", org);
     if (strlen(org) == 0 || strlen(org) > 128)
         return cm_fail(err, CM_EINVAL, "orgs: an org id is 1 to 128 characters");
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = str_member(in, "name", where, 255, org, out, err)))
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "name", where, 255, 1, org, out, err)))
         return rc;
     u = cJSON_GetObjectItemCaseSensitive(in, "user");
     o = cJSON_AddObjectToObject(out, "user");
     snprintf(where, sizeof(where), "orgs.%.128s.user", org);
-    if (u && (rc = only_keys(u, where, ukeys, err)))
+    if (u && (rc = mk_sc_keys(u, where, ukeys, err)))
         return rc;
     {
         char uid[160];
         snprintf(uid, sizeof(uid), "user-%.128s", org);
-        if ((rc = str_member(u, "id", where, 128, uid, o, err)) ||
-            (rc = str_member(u, "name", where, 255, "API Client", o, err)) ||
-            (rc = str_member(u, "email", where, 320, "", o, err)) ||
-            (rc = str_member(u, "role", where, 32, "admin", o, err)))
+        if ((rc = mk_sc_str(u, "id", where, 128, 1, uid, o, err)) ||
+            (rc = mk_sc_str(u, "name", where, 255, 1, "API Client", o, err)) ||
+            (rc = mk_sc_str(u, "email", where, 320, 1, "", o, err)) ||
+            (rc = mk_sc_str(u, "role", where, 32, 1, "admin", o, err)))
             return rc;
     }
     cl = cJSON_GetObjectItemCaseSensitive(in, "clients");
@@ -318,9 +254,9 @@ static int load_org(const char *org, const cJSON *in, int64_t now, cJSON *out, s
         if (strlen(it->string) == 0 || strlen(it->string) > 128 || strchr(it->string, ':'))
             return cm_fail(err, CM_EINVAL, "%s: a client id is 1 to 128 characters without ':'",
                            where);
-        if ((rc = only_keys(it, where, ckeys, err)) ||
-            (rc = str_member(it, "secret", where, 256, NULL, c, err)) ||
-            (rc = str_member(it, "name", where, 255, it->string, c, err)) ||
+        if ((rc = mk_sc_keys(it, where, ckeys, err)) ||
+            (rc = mk_sc_str(it, "secret", where, 256, 0, NULL, c, err)) ||
+            (rc = mk_sc_str(it, "name", where, 255, 1, it->string, c, err)) ||
             (rc = strings_member(it, "scopes", where, 64, 64, ctr_all_scopes, 0, c, err)))
             return rc;
         cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(c, "scopes"))
@@ -370,12 +306,12 @@ static int load_tokens(const cJSON *in, cJSON *out, struct cm_err *err)
         snprintf(where, sizeof(where), "tokens.%.24s...", it->string);
         if (strlen(it->string) == 0 || strlen(it->string) > 4096)
             return cm_fail(err, CM_EINVAL, "%s: a token is 1 to 4096 characters", where);
-        if ((rc = only_keys(it, where, keys, err)) ||
-            (rc = str_member(it, "org", where, 128, NULL, t, err)) ||
-            (rc = str_member(it, "client_id", where, 128, "", t, err)) ||
+        if ((rc = mk_sc_keys(it, where, keys, err)) ||
+            (rc = mk_sc_str(it, "org", where, 128, 0, NULL, t, err)) ||
+            (rc = mk_sc_str(it, "client_id", where, 128, 1, "", t, err)) ||
             (rc = time_member(it, "issued", where, 0, t, err)) ||
             (rc = time_member(it, "expires", where, -1, t, err)) ||
-            (rc = str_member(it, "scope", where, 2048, "", t, err)))
+            (rc = mk_sc_str(it, "scope", where, 2048, 1, "", t, err)))
             return rc;
     }
     return 0;
@@ -439,22 +375,21 @@ int ctr_state_load(struct mk_service *svc, const cJSON *doc, struct cm_err *err)
     static const char *const keys[] = {"token_ttl", "rate_limit", "usage", "orgs",
                                        "tokens",    "messages",   NULL};
     static const char *const rkeys[] = {"limit", "window", "retry_after", NULL};
-    static const double limit = CTR_DEFAULT_LIMIT;
     struct ctr *c = svc->data;
     int64_t now = mk_service_now(svc);
     cJSON *next = cJSON_CreateObject(), *o;
     const cJSON *it, *org;
     int rc;
 
-    if ((rc = only_keys(doc, "state", keys, err)) ||
+    if ((rc = mk_sc_keys(doc, "state", keys, err)) ||
         (rc = duration_member(doc, "token_ttl", "state", CTR_DEFAULT_TTL_MS, 1000, next, err)))
         goto out;
     it = cJSON_GetObjectItemCaseSensitive(doc, "rate_limit");
     o = cJSON_AddObjectToObject(next, "rate_limit");
-    if ((it && (rc = only_keys(it, "rate_limit", rkeys, err))) ||
-        (rc = int_member(it, "limit", "rate_limit", 1, 1e9, &limit, o, err)) ||
+    if ((it && (rc = mk_sc_keys(it, "rate_limit", rkeys, err))) ||
+        (rc = mk_sc_int(it, "limit", "rate_limit", 1, 1e9, CTR_DEFAULT_LIMIT, o, err)) ||
         (rc = duration_member(it, "window", "rate_limit", 3600000, 1000, o, err)) ||
-        (rc = bool_member(it, "retry_after", "rate_limit", 0, o, err)))
+        (rc = mk_sc_bool(it, "retry_after", "rate_limit", 0, o, err)))
         goto out;
     it = cJSON_GetObjectItemCaseSensitive(doc, "orgs");
     o = cJSON_AddObjectToObject(next, "orgs");

@@ -24,6 +24,7 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 #include "mock/kit/netaddr.h"
+#include "mock/kit/statecheck.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -107,45 +108,8 @@ int64_t mm_doc_ttl(const cJSON *obj, const char *key, int64_t dflt)
     return cm_duration_parse(s, &ms) == 0 ? ms : dflt;
 }
 
-/* ---- validation helpers: each returns 0 or CM_EINVAL with err naming the path ---- */
-
-static int only_keys(const cJSON *obj, const char *where, const char *const *keys,
-                     struct cm_err *err)
-{
-    const cJSON *it;
-    size_t i;
-
-    if (!cJSON_IsObject(obj))
-        return cm_fail(err, CM_EINVAL, "%s: expected an object", where);
-    cJSON_ArrayForEach(it, obj)
-    {
-        for (i = 0; keys[i] && strcmp(keys[i], it->string) != 0; i++)
-            ;
-        if (keys[i] == NULL)
-            return cm_fail(err, CM_EINVAL, "%s.%s: unknown member", where, it->string);
-    }
-    return 0;
-}
-
-/* A string of 1..max characters (0..max when empty_ok); dflt NULL = required. */
-static int v_str(const cJSON *in, const char *key, const char *where, size_t max, int empty_ok,
-                 const char *dflt, cJSON *out, struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(in, key);
-
-    if (it == NULL) {
-        if (dflt == NULL)
-            return cm_fail(err, CM_EINVAL, "%s.%s: required", where, key);
-        cJSON_AddStringToObject(out, key, dflt);
-        return 0;
-    }
-    if (!cJSON_IsString(it) || strlen(it->valuestring) > max ||
-        (!empty_ok && it->valuestring[0] == '\0'))
-        return cm_fail(err, CM_EINVAL, "%s.%s: expected a%s string of at most %zu characters",
-                       where, key, empty_ok ? "" : " non-empty", max);
-    cJSON_AddStringToObject(out, key, it->valuestring);
-    return 0;
-}
+/* ---- validation helpers (the common ones are mock/kit/statecheck.h): each returns 0 or
+ * CM_EINVAL with err naming the path ---- */
 
 /* A string or null (absent = null). */
 static int v_str_null(const cJSON *in, const char *key, const char *where, size_t max, cJSON *out,
@@ -157,35 +121,7 @@ static int v_str_null(const cJSON *in, const char *key, const char *where, size_
         cJSON_AddNullToObject(out, key);
         return 0;
     }
-    return v_str(in, key, where, max, 0, NULL, out, err);
-}
-
-static int v_bool(const cJSON *in, const char *key, const char *where, int dflt, cJSON *out,
-                  struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(in, key);
-
-    if (it && !cJSON_IsBool(it))
-        return cm_fail(err, CM_EINVAL, "%s.%s: expected true or false", where, key);
-    cJSON_AddBoolToObject(out, key, it ? cJSON_IsTrue(it) : dflt);
-    return 0;
-}
-
-static int v_int(const cJSON *in, const char *key, const char *where, double lo, double hi,
-                 double dflt, cJSON *out, struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(in, key);
-    double v = dflt;
-
-    if (it) {
-        if (!cJSON_IsNumber(it) || it->valuedouble != (double)(int64_t)it->valuedouble ||
-            it->valuedouble < lo || it->valuedouble > hi)
-            return cm_fail(err, CM_EINVAL, "%s.%s: expected an integer from %.0f to %.0f", where,
-                           key, lo, hi);
-        v = it->valuedouble;
-    }
-    cJSON_AddNumberToObject(out, key, v);
-    return 0;
+    return mk_sc_str(in, key, where, max, 0, NULL, out, err);
 }
 
 /* A duration ("90s", "3d", integer ms) or, when never_ok, "never"; written normalized. */
@@ -310,18 +246,18 @@ static int load_settings(const cJSON *in, cJSON *out, struct mm_settings *set, s
     if (in == NULL)
         in = empty;
     rl = cJSON_GetObjectItemCaseSensitive(in, "rate_limit");
-    if ((rc = only_keys(in, "settings", keys, err)) ||
+    if ((rc = mk_sc_keys(in, "settings", keys, err)) ||
         (rc = v_dur(in, "date_skew", "settings", "15m", 0, 0, out, err)) ||
-        (rc = v_bool(in, "strict_request_ids", "settings", 0, out, err)) ||
+        (rc = mk_sc_bool(in, "strict_request_ids", "settings", 0, out, err)) ||
         (rc = v_dur(in, "key_delay", "settings", "30m", 0, 0, out, err)) ||
-        (rc = v_int(in, "page_size", "settings", 1, 10000, 100, out, err)) ||
-        (rc = v_int(in, "page_size_max", "settings", 1, 10000, 500, out, err)) ||
-        (rc = v_int(in, "feed_page_size", "settings", 1, 100000, 1000, out, err)) ||
-        (rc = v_int(in, "bindings_per_user", "settings", 1, 10000, 10, out, err)) ||
+        (rc = mk_sc_int(in, "page_size", "settings", 1, 10000, 100, out, err)) ||
+        (rc = mk_sc_int(in, "page_size_max", "settings", 1, 10000, 500, out, err)) ||
+        (rc = mk_sc_int(in, "feed_page_size", "settings", 1, 100000, 1000, out, err)) ||
+        (rc = mk_sc_int(in, "bindings_per_user", "settings", 1, 10000, 10, out, err)) ||
         (rc = v_dur(in, "default_cache_ttl", "settings", "3d", 1, 1, out, err)) ||
         (rc = v_dur(in, "session_ttl", "settings", "3d", 1, 1, out, err)) ||
         (rc = v_dur(in, "token_ttl", "settings", "1799s", 0, 1000, out, err)) ||
-        (rc = v_int(in, "byo_max_hashes", "settings", 1, 100000, 1000, out, err)))
+        (rc = mk_sc_int(in, "byo_max_hashes", "settings", 1, 100000, 1000, out, err)))
         goto out;
     if (cm_json_num(out, "page_size", 0) > cm_json_num(out, "page_size_max", 0)) {
         rc = cm_fail(err, CM_EINVAL, "settings.page_size: larger than settings.page_size_max");
@@ -330,10 +266,10 @@ static int load_settings(const cJSON *in, cJSON *out, struct mm_settings *set, s
     rout = cJSON_AddObjectToObject(out, "rate_limit");
     if (rl == NULL)
         rl = empty;
-    if ((rc = only_keys(rl, "settings.rate_limit", rkeys, err)) ||
-        (rc = v_int(rl, "limit", "settings.rate_limit", 0, 10000000, 0, rout, err)) ||
+    if ((rc = mk_sc_keys(rl, "settings.rate_limit", rkeys, err)) ||
+        (rc = mk_sc_int(rl, "limit", "settings.rate_limit", 0, 10000000, 0, rout, err)) ||
         (rc = v_dur(rl, "interval", "settings.rate_limit", "1h", 0, 1, rout, err)) ||
-        (rc = v_str(rl, "headers", "settings.rate_limit", 16, 0, "on_429", rout, err)))
+        (rc = mk_sc_str(rl, "headers", "settings.rate_limit", 16, 0, "on_429", rout, err)))
         goto out;
     hdr = cm_json_str(rout, "headers", "");
     if (strcmp(hdr, "on_429") != 0 && strcmp(hdr, "always") != 0) {
@@ -383,8 +319,8 @@ static int load_rate(const cJSON *in, const char *where, cJSON *out, struct cm_e
         return 0;
     snprintf(w, sizeof(w), "%s.rate", where);
     o = cJSON_AddObjectToObject(out, "rate");
-    if ((rc = only_keys(r, w, keys, err)) ||
-        (rc = v_int(r, "remaining", w, 0, 10000000, 0, o, err)) ||
+    if ((rc = mk_sc_keys(r, w, keys, err)) ||
+        (rc = mk_sc_int(r, "remaining", w, 0, 10000000, 0, o, err)) ||
         (rc = v_time(r, "at", w, 0, o, NULL, err)))
         return rc;
     return 0;
@@ -397,11 +333,11 @@ static int load_profile(const cJSON *in, const char *where, const struct item_ct
     static const char *const keys[] = {"name", "cache_ttl", "sso", "two_factor", NULL};
     int rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = v_str(in, "name", where, 128, 0, NULL, out, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "name", where, 128, 0, NULL, out, err)) ||
         (rc = v_dur(in, "cache_ttl", where, "3d", 1, 1, out, err)) ||
-        (rc = v_bool(in, "sso", where, 0, out, err)) ||
-        (rc = v_bool(in, "two_factor", where, 0, out, err)))
+        (rc = mk_sc_bool(in, "sso", where, 0, out, err)) ||
+        (rc = mk_sc_bool(in, "two_factor", where, 0, out, err)))
         return rc;
     return 0;
 }
@@ -413,8 +349,8 @@ static int load_role(const cJSON *in, const char *where, const struct item_ctx *
     static const char *const keys[] = {"name", "permissions", NULL};
     int rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = v_str(in, "name", where, 128, 0, NULL, out, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "name", where, 128, 0, NULL, out, err)) ||
         (rc = v_strarr(in, "permissions", where, 256, 128, out, err)))
         return rc;
     return 0;
@@ -429,11 +365,11 @@ static int load_user(const cJSON *in, const char *where, const struct item_ctx *
     const char *email, *ref;
     int rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = v_str(in, "email", where, 254, 0, NULL, out, err)) ||
-        (rc = v_str(in, "password", where, 256, 1, "", out, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "email", where, 254, 0, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "password", where, 256, 1, "", out, err)) ||
         (rc = v_str_null(in, "ad_password", where, 256, out, err)) ||
-        (rc = v_bool(in, "disabled", where, 0, out, err)) ||
+        (rc = mk_sc_bool(in, "disabled", where, 0, out, err)) ||
         (rc = v_str_null(in, "auth_profile", where, 128, out, err)) ||
         (rc = v_str_null(in, "role", where, 128, out, err)) ||
         (rc = load_rate(in, where, out, err)))
@@ -503,12 +439,12 @@ static int load_app(const cJSON *in, const char *where, const struct item_ctx *c
     if (strcmp(api, "1.0") == 0) {
         mm_rand_uuid(gen_id);
         mm_rand_uuid(gen_key);
-        if ((rc = only_keys(in, where, keys1, err)) ||
-            (rc = v_str(in, "name", where, 128, 0, "API application", out, err)) ||
-            (rc = v_str(in, "app_id", where, 64, 0, gen_id, out, err)) ||
-            (rc = v_str(in, "app_key", where, 64, 0, gen_key, out, err)) ||
-            (rc = v_str(in, "category", where, 64, 0, "Other", out, err)) ||
-            (rc = v_bool(in, "extended_session", where, 0, out, err)))
+        if ((rc = mk_sc_keys(in, where, keys1, err)) ||
+            (rc = mk_sc_str(in, "name", where, 128, 0, "API application", out, err)) ||
+            (rc = mk_sc_str(in, "app_id", where, 64, 0, gen_id, out, err)) ||
+            (rc = mk_sc_str(in, "app_key", where, 64, 0, gen_key, out, err)) ||
+            (rc = mk_sc_str(in, "category", where, 64, 0, "Other", out, err)) ||
+            (rc = mk_sc_bool(in, "extended_session", where, 0, out, err)))
             return rc;
         if (!keychars(cm_json_str(out, "app_id", ""), "-_"))
             return cm_fail(err, CM_EINVAL, "%s.app_id: letters, digits, '-' and '_' only", where);
@@ -518,10 +454,10 @@ static int load_app(const cJSON *in, const char *where, const struct item_ctx *c
     } else {
         mm_rand_alnum(gen_id, sizeof(gen_id), 32);
         mm_rand_alnum(secret, sizeof(secret), 64);
-        if ((rc = only_keys(in, where, keys2, err)) ||
-            (rc = v_str(in, "name", where, 128, 0, "API 2.0 application", out, err)) ||
-            (rc = v_str(in, "client_id", where, 128, 0, gen_id, out, err)) ||
-            (rc = v_str(in, "client_secret", where, 256, 0, secret, out, err)) ||
+        if ((rc = mk_sc_keys(in, where, keys2, err)) ||
+            (rc = mk_sc_str(in, "name", where, 128, 0, "API 2.0 application", out, err)) ||
+            (rc = mk_sc_str(in, "client_id", where, 128, 0, gen_id, out, err)) ||
+            (rc = mk_sc_str(in, "client_secret", where, 256, 0, secret, out, err)) ||
             (rc = v_str_null(in, "role", where, 128, out, err)) ||
             (rc = v_strarr(in, "products", where, 64, 128, out, err)) ||
             (rc = load_rate(in, where, out, err)))
@@ -542,9 +478,9 @@ static int load_app(const cJSON *in, const char *where, const struct item_ctx *c
                 return cm_fail(err, CM_EINVAL, "%s.role: no role '%s' in this account", where, ref);
         }
     }
-    if ((rc = v_bool(in, "enabled", where, 1, out, err)) ||
+    if ((rc = mk_sc_bool(in, "enabled", where, 1, out, err)) ||
         (rc = v_time(in, "created", where, 0, out, NULL, err)) ||
-        (rc = v_str(in, "description", where, 512, 1, "", out, err)))
+        (rc = mk_sc_str(in, "description", where, 512, 1, "", out, err)))
         return rc;
     return 0;
 }
@@ -575,11 +511,11 @@ static int load_binding(const cJSON *in, const char *where, const struct item_ct
     int64_t issued;
     int rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = v_str(in, "access_key", where, 256, 0, NULL, out, err)) ||
-        (rc = v_str(in, "secret_key", where, 172, 0, NULL, out, err)) ||
-        (rc = v_str(in, "user", where, 254, 0, NULL, out, err)) ||
-        (rc = v_str(in, "app_id", where, 64, 0, NULL, out, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "access_key", where, 256, 0, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "secret_key", where, 172, 0, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "user", where, 254, 0, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "app_id", where, 64, 0, NULL, out, err)) ||
         (rc = v_time(in, "issued", where, now, out, &issued, err)) ||
         (rc = v_str_null(in, "revoked", where, 128, out, err)))
         return rc;
@@ -624,9 +560,9 @@ static int load_token(const cJSON *in, const char *where, const struct item_ctx 
     static const char *const keys[] = {"access_token", "client_id", "issued", "expires", NULL};
     int rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = v_str(in, "access_token", where, 256, 0, NULL, out, err)) ||
-        (rc = v_str(in, "client_id", where, 128, 0, NULL, out, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "access_token", where, 256, 0, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "client_id", where, 128, 0, NULL, out, err)) ||
         (rc = v_time(in, "issued", where, 0, out, NULL, err)) ||
         (rc = v_time(in, "expires", where, 0, out, NULL, err)))
         return rc;
@@ -659,18 +595,18 @@ static int load_feed_entry(const cJSON *in, const char *where, const struct item
     const char *feed, *h;
     int rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
         (rc = v_time(in, "time", where, 0, out, NULL, err)) ||
-        (rc = v_str(in, "feed", where, 32, 0, "malware_customer", out, err)) ||
-        (rc = v_str(in, "md5", where, 32, 1, "", out, err)) ||
-        (rc = v_str(in, "sha1", where, 40, 1, "", out, err)) ||
-        (rc = v_str(in, "sha256", where, 64, 1, "", out, err)) ||
-        (rc = v_str(in, "sender", where, 254, 1, "", out, err)) ||
-        (rc = v_str(in, "recipient", where, 254, 1, "", out, err)) ||
-        (rc = v_str(in, "subject", where, 256, 1, "", out, err)) ||
-        (rc = v_str(in, "file_name", where, 256, 1, "", out, err)) ||
-        (rc = v_str(in, "file_type", where, 128, 1, "", out, err)) ||
-        (rc = v_str(in, "route", where, 16, 1, "inbound", out, err)))
+        (rc = mk_sc_str(in, "feed", where, 32, 0, "malware_customer", out, err)) ||
+        (rc = mk_sc_str(in, "md5", where, 32, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "sha1", where, 40, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "sha256", where, 64, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "sender", where, 254, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "recipient", where, 254, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "subject", where, 256, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "file_name", where, 256, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "file_type", where, 128, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "route", where, 16, 1, "inbound", out, err)))
         return rc;
     feed = cm_json_str(out, "feed", "");
     if (strcmp(feed, "malware_customer") != 0 && strcmp(feed, "malware_grid") != 0)
@@ -697,9 +633,9 @@ static int load_batch(const cJSON *in, const char *where, const struct item_ctx 
     char w[256];
     int rc, i = 0;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = v_str(in, "id", where, 128, 0, NULL, out, err)) ||
-        (rc = v_str(in, "operation", where, 16, 0, "BLOCK", out, err)) ||
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "id", where, 128, 0, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "operation", where, 16, 0, "BLOCK", out, err)) ||
         (rc = v_array(in, "hashes", where, 100000, &hashes, err)) ||
         (rc = v_time(in, "created", where, 0, out, NULL, err)) ||
         (rc = v_time(in, "completed", where, mm_doc_time(out, "created", 0), out, NULL, err)))
@@ -713,9 +649,10 @@ static int load_batch(const cJSON *in, const char *where, const struct item_ctx 
         cJSON *o = cJSON_CreateObject();
         snprintf(w, sizeof(w), "%s.hashes[%d]", where, i++);
         cJSON_AddItemToArray(hout, o);
-        if ((rc = only_keys(h, w, hkeys, err)) || (rc = v_str(h, "hash", w, 64, 0, NULL, o, err)) ||
-            (rc = v_str(h, "provider", w, 10, 1, "", o, err)) ||
-            (rc = v_str(h, "description", w, 20, 1, "", o, err)))
+        if ((rc = mk_sc_keys(h, w, hkeys, err)) ||
+            (rc = mk_sc_str(h, "hash", w, 64, 0, NULL, o, err)) ||
+            (rc = mk_sc_str(h, "provider", w, 10, 1, "", o, err)) ||
+            (rc = mk_sc_str(h, "description", w, 20, 1, "", o, err)))
             return rc;
     }
     return 0;
@@ -806,7 +743,7 @@ static int load_logs(const cJSON *in, const char *where, cJSON *out, struct mm_a
     int k, rc;
 
     snprintf(w, sizeof(w), "%s.logs", where);
-    if (logs && (rc = only_keys(logs, w, keys, err)))
+    if (logs && (rc = mk_sc_keys(logs, w, keys, err)))
         return rc;
     for (k = 0; k < MM_NLOGS; k++) {
         const char *name = keys[k];
@@ -911,15 +848,15 @@ static int load_account(const struct mm_settings *set, const cJSON *in, const ch
     char w[256];
     int rc, g;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = v_str(in, "code", where, 32, 0, NULL, out, err)))
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "code", where, 32, 0, NULL, out, err)))
         goto out;
     code = cm_json_str(out, "code", "");
     if (!keychars(code, "-_")) {
         rc = cm_fail(err, CM_EINVAL, "%s.code: letters, digits, '-' and '_' only", where);
         goto out;
     }
-    if ((rc = v_str(in, "name", where, 128, 0, code, out, err)))
+    if ((rc = mk_sc_str(in, "name", where, 128, 0, code, out, err)))
         goto out;
     grid = cm_json_str(in, "grid", NULL);
     if (cJSON_GetObjectItemCaseSensitive(in, "grid") && grid == NULL) {
@@ -951,13 +888,13 @@ static int load_account(const struct mm_settings *set, const cJSON *in, const ch
     cJSON_AddStringToObject(out, "host", mm_grids[g].host);
     snprintf(w, sizeof(w), "%s.enhanced_logging", where);
     elo = cJSON_AddObjectToObject(out, "enhanced_logging");
-    if ((rc = only_keys(el ? el : empty, w, lkeys, err)) ||
-        (rc = v_bool(el ? el : empty, "inbound", w, 0, elo, err)) ||
-        (rc = v_bool(el ? el : empty, "outbound", w, 0, elo, err)) ||
-        (rc = v_bool(el ? el : empty, "internal", w, 0, elo, err)) ||
+    if ((rc = mk_sc_keys(el ? el : empty, w, lkeys, err)) ||
+        (rc = mk_sc_bool(el ? el : empty, "inbound", w, 0, elo, err)) ||
+        (rc = mk_sc_bool(el ? el : empty, "outbound", w, 0, elo, err)) ||
+        (rc = mk_sc_bool(el ? el : empty, "internal", w, 0, elo, err)) ||
         (rc = v_strarr(in, "packages", where, 256, 128, out, err)) ||
         (rc = v_strarr(in, "admin_ip_ranges", where, 256, 64, out, err)) ||
-        (rc = v_int(in, "byo_quota", where, 0, 100000000, 100000, out, err)))
+        (rc = mk_sc_int(in, "byo_quota", where, 0, 100000000, 100000, out, err)))
         goto out;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(out, "admin_ip_ranges"))
     {
@@ -1004,7 +941,7 @@ int mm_state_load(struct mm_state *st, const cJSON *doc, int64_t now_ms, struct 
     int rc;
 
     memset(&set, 0, sizeof(set));
-    if ((rc = only_keys(doc, "state", keys, err)))
+    if ((rc = mk_sc_keys(doc, "state", keys, err)))
         goto fail;
     sout = cJSON_AddObjectToObject(next, "settings");
     if ((rc = load_settings(cJSON_GetObjectItemCaseSensitive(doc, "settings"), sout, &set, err)))

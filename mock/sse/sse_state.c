@@ -19,97 +19,14 @@
 #include "common/json.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
+#include "mock/kit/statecheck.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- validation helpers: each returns 0 or a CM_E* with err naming the path ---- */
-
-static int only_keys(const cJSON *obj, const char *where, const char *const *keys,
-                     struct cm_err *err)
-{
-    const cJSON *it;
-    size_t i;
-
-    if (!cJSON_IsObject(obj))
-        return cm_fail(err, CM_EINVAL, "%s: expected an object", where);
-    cJSON_ArrayForEach(it, obj)
-    {
-        for (i = 0; keys[i] && strcmp(keys[i], it->string) != 0; i++)
-            ;
-        if (keys[i] == NULL)
-            return cm_fail(err, CM_EINVAL, "%s.%s: unknown member", where, it->string);
-    }
-    return 0;
-}
-
-/* A string member of at most max characters (min 1 when required); NULL dflt = required. */
-static int str_member(const cJSON *obj, const char *key, const char *where, size_t max,
-                      const char *dflt, cJSON *out, struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-    if (it == NULL) {
-        if (dflt == NULL)
-            return cm_fail(err, CM_EINVAL, "%s.%s: required", where, key);
-        cJSON_AddStringToObject(out, key, dflt);
-        return 0;
-    }
-    if (!cJSON_IsString(it) || strlen(it->valuestring) > max)
-        return cm_fail(err, CM_EINVAL, "%s.%s: expected a string of at most %zu characters", where,
-                       key, max);
-    cJSON_AddStringToObject(out, key, it->valuestring);
-    return 0;
-}
-
-static int bool_member(const cJSON *obj, const char *key, const char *where, int dflt, cJSON *out,
-                       struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-    if (it && !cJSON_IsBool(it))
-        return cm_fail(err, CM_EINVAL, "%s.%s: expected true or false", where, key);
-    cJSON_AddBoolToObject(out, key, it ? cJSON_IsTrue(it) : dflt);
-    return 0;
-}
-
-static int int_member(const cJSON *obj, const char *key, const char *where, double lo, double hi,
-                      double dflt, cJSON *out, struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    double v = dflt;
-
-    if (it) {
-        if (!cJSON_IsNumber(it) || it->valuedouble != (double)(int64_t)it->valuedouble ||
-            it->valuedouble < lo || it->valuedouble > hi)
-            return cm_fail(err, CM_EINVAL, "%s.%s: expected an integer from %.0f to %.0f", where,
-                           key, lo, hi);
-        v = it->valuedouble;
-    }
-    cJSON_AddNumberToObject(out, key, v);
-    return 0;
-}
-
-/* A time member (RFC 3339 string or integer ms) into *ms; present is set when it was given. */
-static int time_member(const cJSON *obj, const char *key, const char *where, int64_t *ms,
-                       int *present, struct cm_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-    *present = it != NULL;
-    if (it == NULL)
-        return 0;
-    if (cJSON_IsNumber(it)) {
-        *ms = (int64_t)it->valuedouble;
-        return 0;
-    }
-    if (cJSON_IsString(it) && cm_time_parse(it->valuestring, ms) == 0)
-        return 0;
-    return cm_fail(err, CM_EINVAL,
-                   "%s.%s: expected an RFC 3339 time such as \"2026-03-02T09:00:00Z\"", where, key);
-}
+/* ---- times ---- */
 
 static void add_time(cJSON *out, const char *key, int64_t ms)
 {
@@ -131,10 +48,10 @@ static int load_token(const char *where, const cJSON *in, int64_t now, cJSON *ou
     int64_t exp_ms, created = now, expires = 0;
     int has_c, has_e, rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = int_member(in, "devices", where, 1, 100, 1, out, err)))
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_int(in, "devices", where, 1, 100, 1, out, err)))
         return rc;
-    if ((rc = int_member(in, "used", where, 0, cm_json_num(out, "devices", 1), 0, out, err)))
+    if ((rc = mk_sc_int(in, "used", where, 0, cm_json_num(out, "devices", 1), 0, out, err)))
         return rc;
     label_in = cm_json_str(in, "expiry", "1h");
     if (cJSON_GetObjectItemCaseSensitive(in, "expiry") &&
@@ -145,8 +62,8 @@ static int load_token(const char *where, const cJSON *in, int64_t now, cJSON *ou
                        "%s.expiry: expected one of 1h, 2h, 4h, 6h, 8h, 12h, 1d, 2d, 3d, 4d, 5d",
                        where);
     cJSON_AddStringToObject(out, "expiry", label);
-    if ((rc = time_member(in, "created", where, &created, &has_c, err)) ||
-        (rc = time_member(in, "expires", where, &expires, &has_e, err)))
+    if ((rc = mk_sc_time(in, "created", where, &created, &has_c, err)) ||
+        (rc = mk_sc_time(in, "expires", where, &expires, &has_e, err)))
         return rc;
     if (!has_c && has_e)
         created = expires - exp_ms;
@@ -154,7 +71,7 @@ static int load_token(const char *where, const cJSON *in, int64_t now, cJSON *ou
         expires = created + exp_ms;
     add_time(out, "created", created);
     add_time(out, "expires", expires);
-    return bool_member(in, "revoked", where, 0, out, err);
+    return mk_sc_bool(in, "revoked", where, 0, out, err);
 }
 
 static int load_services(const cJSON *in, const char *where, cJSON *out, struct cm_err *err)
@@ -164,13 +81,13 @@ static int load_services(const cJSON *in, const char *where, cJSON *out, struct 
 
     if (in == NULL)
         in = out; /* empty: defaults only */
-    if ((rc = only_keys(in, where, keys, err)) != 0)
+    if ((rc = mk_sc_keys(in, where, keys, err)) != 0)
         return rc;
     {
         cJSON *tmp = cJSON_CreateObject();
-        rc = bool_member(in, "xdr", where, 1, tmp, err);
+        rc = mk_sc_bool(in, "xdr", where, 1, tmp, err);
         if (rc == 0)
-            rc = bool_member(in, "csn", where, 0, tmp, err);
+            rc = mk_sc_bool(in, "csn", where, 0, tmp, err);
         if (rc == 0) {
             cJSON_AddItemToObject(out, "xdr", cJSON_DetachItemFromObject(tmp, "xdr"));
             cJSON_AddItemToObject(out, "csn", cJSON_DetachItemFromObject(tmp, "csn"));
@@ -192,25 +109,25 @@ static int load_device(const char *where, const cJSON *in, int64_t now, cJSON *o
     int64_t created = now;
     int has, rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = str_member(in, "name", where, 255, NULL, out, err)) ||
-        (rc = str_member(in, "type", where, 32, "ESA", out, err)) ||
-        (rc = str_member(in, "version", where, 64, "", out, err)) ||
-        (rc = str_member(in, "serial", where, 64, NULL, out, err)) ||
-        (rc = str_member(in, "ip", where, 45, "", out, err)) ||
-        (rc = str_member(in, "connector_version", where, 32, "", out, err)) ||
-        (rc = str_member(in, "description", where, 255, cm_json_str(out, "type", "ESA"), out,
-                         err)) ||
-        (rc = str_member(in, "status", where, 32, "Registered", out, err)) ||
-        (rc = time_member(in, "created", where, &created, &has, err)))
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "name", where, 255, 1, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "type", where, 32, 1, "ESA", out, err)) ||
+        (rc = mk_sc_str(in, "version", where, 64, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "serial", where, 64, 1, NULL, out, err)) ||
+        (rc = mk_sc_str(in, "ip", where, 45, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "connector_version", where, 32, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "description", where, 255, 1, cm_json_str(out, "type", "ESA"), out,
+                        err)) ||
+        (rc = mk_sc_str(in, "status", where, 32, 1, "Registered", out, err)) ||
+        (rc = mk_sc_time(in, "created", where, &created, &has, err)))
         return rc;
     if (cm_json_str(out, "serial", "")[0] == '\0')
         return cm_fail(err, CM_EINVAL, "%s.serial: must not be empty", where);
     add_time(out, "created", created);
-    if ((rc = str_member(in, "token", where, 256, "", out, err)))
+    if ((rc = mk_sc_str(in, "token", where, 256, 1, "", out, err)))
         return rc;
     sse_rand_hex(cred, sizeof(cred), SSE_CREDENTIAL_LEN / 2);
-    if ((rc = str_member(in, "credential", where, 128, cred, out, err)))
+    if ((rc = mk_sc_str(in, "credential", where, 128, 1, cred, out, err)))
         return rc;
     snprintf(sub, sizeof(sub), "%.140s.services", where);
     if ((rc = load_services(cJSON_GetObjectItemCaseSensitive(in, "services"), sub,
@@ -238,15 +155,15 @@ static int load_account(const char *org, const cJSON *in, int64_t now, cJSON *ou
     snprintf(where, sizeof(where), "accounts.%s", org);
     if (strlen(org) == 0 || strlen(org) > 128)
         return cm_fail(err, CM_EINVAL, "accounts: an org id is 1 to 128 characters");
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = str_member(in, "name", where, 255, org, out, err)))
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "name", where, 255, 1, org, out, err)))
         return rc;
     cs = cJSON_GetObjectItemCaseSensitive(in, "cloud_services");
     o = cJSON_AddObjectToObject(out, "cloud_services");
     snprintf(where, sizeof(where), "accounts.%s.cloud_services", org);
-    if (cs && (rc = only_keys(cs, where, cs_keys, err)))
+    if (cs && (rc = mk_sc_keys(cs, where, cs_keys, err)))
         return rc;
-    if ((rc = bool_member(cs, "threat_response", where, 0, o, err)))
+    if ((rc = mk_sc_bool(cs, "threat_response", where, 0, o, err)))
         return rc;
     toks = cJSON_GetObjectItemCaseSensitive(in, "tokens");
     o = cJSON_AddObjectToObject(out, "tokens");
@@ -291,10 +208,10 @@ static int load_registration(const char *where, const cJSON *in, int64_t now, cJ
     int64_t t = now;
     int has, rc;
 
-    if ((rc = only_keys(in, where, keys, err)) ||
-        (rc = str_member(in, "status", where, 16, "in_progress", out, err)) ||
-        (rc = str_member(in, "outcome", where, 16, "failed", out, err)) ||
-        (rc = str_member(in, "verdict", where, 47, "invalid_registration_token", out, err)))
+    if ((rc = mk_sc_keys(in, where, keys, err)) ||
+        (rc = mk_sc_str(in, "status", where, 16, 1, "in_progress", out, err)) ||
+        (rc = mk_sc_str(in, "outcome", where, 16, 1, "failed", out, err)) ||
+        (rc = mk_sc_str(in, "verdict", where, 47, 1, "invalid_registration_token", out, err)))
         return rc;
     st = cm_json_str(out, "status", "");
     oc = cm_json_str(out, "outcome", "");
@@ -303,17 +220,17 @@ static int load_registration(const char *where, const cJSON *in, int64_t now, cJ
                        where);
     if (strcmp(oc, "registered") && strcmp(oc, "failed"))
         return cm_fail(err, CM_EINVAL, "%s.outcome: expected registered or failed", where);
-    if ((rc = time_member(in, "submitted", where, &t, &has, err)))
+    if ((rc = mk_sc_time(in, "submitted", where, &t, &has, err)))
         return rc;
     add_time(out, "submitted", t);
     t += SSE_DEFAULT_DELAY_MS;
-    if ((rc = time_member(in, "completes", where, &t, &has, err)))
+    if ((rc = mk_sc_time(in, "completes", where, &t, &has, err)))
         return rc;
     add_time(out, "completes", t);
-    if ((rc = str_member(in, "org", where, 128, "", out, err)) ||
-        (rc = str_member(in, "token", where, 256, "", out, err)) ||
-        (rc = str_member(in, "device_id", where, 64, "", out, err)) ||
-        (rc = str_member(in, "device_token", where, 128, "", out, err)))
+    if ((rc = mk_sc_str(in, "org", where, 128, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "token", where, 256, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "device_id", where, 64, 1, "", out, err)) ||
+        (rc = mk_sc_str(in, "device_token", where, 128, 1, "", out, err)))
         return rc;
     if (strcmp(oc, "registered") == 0 &&
         (cm_json_str(out, "org", "")[0] == '\0' || cm_json_str(out, "device_id", "")[0] == '\0'))
@@ -375,7 +292,7 @@ int sse_state_load(struct mk_service *svc, const cJSON *doc, struct cm_err *err)
     char where[160], label[32];
     int rc;
 
-    if ((rc = only_keys(doc, "state", keys, err)))
+    if ((rc = mk_sc_keys(doc, "state", keys, err)))
         goto out;
     it = cJSON_GetObjectItemCaseSensitive(doc, "registration_delay");
     if (it && !(cJSON_IsString(it) && cm_duration_parse(it->valuestring, &delay) == 0) &&
