@@ -398,6 +398,7 @@ int rc_cte_cycle(struct rc_cte_run *run, struct rc_cte_summary *sum)
     for (i = 0; i < run->cfg->n_sharing; i++)
         share(run, &run->cfg->sharing[i], sum);
     save(run);
+    show(run, sum, run->cfg->n_plugins + run->cfg->n_sharing, "cycle done");
     sum->cycles++;
     if (sum->cycles >= planned_cycles(run))
         cm_progress_done(run->progress); /* before the summary reaches the terminal */
