@@ -11,7 +11,8 @@
  * "next"; each page is merged and the store saved with the iterator's
  * position, so a run stopped anywhere loses no page: the state marks a page
  * as "pending" before asking for it, and a run that finds the mark asks
- * "resend" first, skipping the alert ids it already merged.
+ * "resend" first, skipping the alert ids it already merged. Within a run,
+ * the retries of a "next" whose answer was lost ask "resend" too.
  *
  * Push: POST {tenant}/api/v1/updateFileHashList with {"name", "list",
  * "token"} (CTE 2.1.1+). The list replaces the profile's, so the caller
@@ -43,10 +44,11 @@ static char *tenant_base(const struct rc_cte_plugin *p)
     return cm_strndup(p->tenant_url, n);
 }
 
-/* One request; 0 and resp filled when an answer came, else logs the failure. */
-static int ns_do(struct rc_cte_run *run, const struct rc_cte_plugin *p, const char *method,
-                 const char *url, const char *const *headers, const char *body,
-                 struct cm_http_response *resp, const char *doing)
+/* One request, its retries going to retry_url (NULL: url); 0 and resp filled when an answer
+ * came, else logs the failure. */
+static int ns_do_retry(struct rc_cte_run *run, const struct rc_cte_plugin *p, const char *method,
+                       const char *url, const char *retry_url, const char *const *headers,
+                       const char *body, struct cm_http_response *resp, const char *doing)
 {
     struct rc_http_req req = {0};
     struct cm_err err = {{0}};
@@ -54,6 +56,7 @@ static int ns_do(struct rc_cte_run *run, const struct rc_cte_plugin *p, const ch
 
     req.method = method;
     req.url = url;
+    req.retry_url = retry_url;
     req.headers = headers;
     req.body = body;
     req.body_len = body ? strlen(body) : 0;
@@ -66,6 +69,13 @@ static int ns_do(struct rc_cte_run *run, const struct rc_cte_plugin *p, const ch
                    "Exception occurred while %s.", doing);
     }
     return rc;
+}
+
+static int ns_do(struct rc_cte_run *run, const struct rc_cte_plugin *p, const char *method,
+                 const char *url, const char *const *headers, const char *body,
+                 struct cm_http_response *resp, const char *doing)
+{
+    return ns_do_retry(run, p, method, url, NULL, headers, body, resp, doing);
 }
 
 static const char *first_error(const cJSON *doc, struct cm_buf *b)
@@ -208,7 +218,7 @@ static int id_in(const cJSON *ids, const char *id)
 int rc_cte_ns_pull(struct rc_cte_run *run, const struct rc_cte_plugin *p, int *pulled)
 {
     cJSON *state = rc_cte_store_plugin(run->store, p->name), *it, *doc = NULL;
-    char *base = tenant_base(p), *h[5], *url = NULL, op[32], index[160];
+    char *base = tenant_base(p), *h[5], *url = NULL, *retry_url = NULL, op[32], index[160];
     struct cm_http_response resp;
     struct cm_err err = {{0}};
     const cJSON *result, *a;
@@ -250,14 +260,25 @@ int rc_cte_ns_pull(struct rc_cte_run *run, const struct rc_cte_plugin *p, int *p
             }
         }
         free(url);
+        free(retry_url);
         url = cm_asprintf("%s/api/v2/events/dataexport/alerts/malware?index=%s&operation=%s", base,
                           index, op);
+        /* "next" moves the iterator on when the tenant serves the page, even if the answer is
+         * then lost (cut short, reset): the retries after a lost answer ask "resend", or that
+         * page would be skipped. (After an error status they ask "next" again: the tenant did
+         * not serve the page, and a resend would only repeat the last one.) */
+        retry_url = strcmp(op, "next") == 0 ? cm_asprintf("%s/api/v2/events/dataexport/alerts/"
+                                                          "malware?index=%s&operation=resend",
+                                                          base, index)
+                                            : NULL;
         cm_http_response_release(&resp);
         cm_http_response_init(&resp);
-        rc = ns_do(run, p, "GET", url, (const char *const *)h, NULL, &resp,
-                   "pulling malware alerts from the Netskope tenant");
+        rc = ns_do_retry(run, p, "GET", url, retry_url, (const char *const *)h, NULL, &resp,
+                         "pulling malware alerts from the Netskope tenant");
         if (rc)
             goto out;
+        if (run->ctx->http->last_used_retry_url)
+            resend = 1; /* the answer is a resend: skip what was merged, then ask next */
         if (resp.status != 200) {
             v2_status_error(run, p, &resp, "pulling malware alerts");
             rc = CM_EPROTO;
@@ -305,6 +326,7 @@ out:
     cm_http_response_release(&resp);
     free_headers(h);
     free(url);
+    free(retry_url);
     free(base);
     return rc;
 }

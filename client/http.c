@@ -254,6 +254,7 @@ int rc_http_do(struct rc_http *h, const struct rc_http_req *req, struct cm_http_
 
     h->last_attempts = 0;
     h->last_waited_ms = 0;
+    h->last_used_retry_url = 0;
     cm_buf_init(&shown, 0);
     rc_redact_url(req->url, &shown);
     creq.method = req->method ? req->method : "GET";
@@ -271,6 +272,12 @@ int rc_http_do(struct rc_http *h, const struct rc_http_req *req, struct cm_http_
         const char *why = "backoff";
         int64_t wait, t0;
 
+        if (h->last_used_retry_url == 1) { /* the last try's answer was lost: switch for good */
+            h->last_used_retry_url = 2;
+            creq.url = req->retry_url;
+            cm_buf_reset(&shown);
+            rc_redact_url(req->retry_url, &shown);
+        }
         rc_headers_init(&hdrs);
         for (hl = req->headers; hl && *hl; hl++)
             rc_headers_add_line(&hdrs, *hl);
@@ -290,6 +297,8 @@ int rc_http_do(struct rc_http *h, const struct rc_http_req *req, struct cm_http_
         rc_headers_release(&hdrs);
 
         if (rc) {
+            if (req->retry_url && !h->last_used_retry_url)
+                h->last_used_retry_url = 1;
             if (last || !transport_retryable(rc, resp)) {
                 cm_fail(err, rc, "cannot reach '%s': %s (%d %s)", cm_buf_str(&shown),
                         resp->error[0] ? resp->error : cm_strerror(rc), attempt + 1,

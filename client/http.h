@@ -89,6 +89,10 @@ struct rc_http_hooks {
 struct rc_http_req {
     const char *method; /* "GET" when NULL */
     const char *url;
+    /* The URL of the tries that follow a lost answer (none came, or it was cut short); NULL:
+     * url. For an iterator whose "next" moves on once the server has served the page: the
+     * retries of a lost "next" ask "resend". An error status is retried on url. */
+    const char *retry_url;
     const char *const *headers; /* NULL-terminated "Name: value" lines; may be NULL */
     const char *body;           /* may be NULL */
     size_t body_len;
@@ -107,7 +111,8 @@ struct rc_http_opts {
 /*
  * struct rc_http: options (owned copies), the clock (borrowed), the jitter
  * generator and the transport. Callers may set transport (tests inject a
- * fake) and read last_attempts / last_waited_ms after a call; nothing else.
+ * fake) and read last_attempts / last_waited_ms / last_used_retry_url after
+ * a call; nothing else.
  */
 struct rc_http {
     struct rc_http_opts opts;
@@ -116,6 +121,7 @@ struct rc_http {
     rc_transport_fn transport; /* cm_http_perform by default */
     int last_attempts;         /* tries made by the last rc_http_do() */
     int64_t last_waited_ms;    /* total waited between them */
+    int last_used_retry_url;   /* non-zero: the last call's later tries went to its retry_url */
 };
 
 struct rc_http *rc_http_new(const struct rc_http_opts *opts, struct rc_clock *clock);

@@ -44,7 +44,10 @@ static struct {
     char *list; /* the last updateFileHashList list */
     int list_calls;
     int iter_fail_call; /* this iterator call (1-based) fails: no answer */
-    char last_op[32];   /* the last iterator operation */
+    int iter_lost_call; /* this iterator call is served (the iterator moves on), its answer lost */
+    int page;           /* > 0: a real iterator, this many alerts a page (epoch, next, resend) */
+    int pos, last_start;
+    char last_op[32]; /* the last iterator operation */
 } fk;
 
 static const char *path_of(const char *url)
@@ -63,12 +66,41 @@ static void answer(struct cm_http_response *resp, long status, const char *body)
     cm_buf_puts(&resp->body, body);
 }
 
+/* The paged iterator: an epoch starts over, "next" serves the following page, "resend" the last
+ * one served; wait_time 0 while alerts remain. */
+static void serve_page(struct cm_buf *b)
+{
+    int i, end;
+
+    if (strcmp(fk.last_op, "resend") != 0) {
+        if (strcmp(fk.last_op, "next") != 0)
+            fk.pos = 0;
+        fk.last_start = fk.pos;
+        fk.pos = fk.pos + fk.page < fk.alerts ? fk.pos + fk.page : fk.alerts;
+    }
+    end = fk.last_start + fk.page < fk.alerts ? fk.last_start + fk.page : fk.alerts;
+    cm_buf_printf(b, "{\"ok\":1,\"wait_time\":%d,\"timestamp_hwm\":1772442000,\"result\":[",
+                  end > fk.last_start ? 0 : 1);
+    for (i = fk.last_start; i < end; i++)
+        cm_buf_printf(b,
+                      "%s{\"_id\":\"id%d\",\"alert_type\":\"Malware\",\"timestamp\":1772441000,"
+                      "\"object\":\"f%d.exe\",\"sha256\":\"%064x\"}",
+                      i > fk.last_start ? "," : "", i, i, (unsigned)i);
+    cm_buf_puts(b, "]}");
+}
+
 static void serve_alerts(struct cm_http_response *resp)
 {
     struct cm_buf b;
     int i;
 
     cm_buf_init(&b, 0);
+    if (fk.page > 0) {
+        serve_page(&b);
+        answer(resp, 200, cm_buf_str(&b));
+        cm_buf_release(&b);
+        return;
+    }
     cm_buf_puts(&b, "{\"ok\":1,\"wait_time\":1,\"timestamp_hwm\":1772442000,\"result\":[");
     /* The first call and a resend of it serve the alerts; later calls serve nothing. */
     for (i = 0; (fk.iter_calls == 1 || strcmp(fk.last_op, "resend") == 0) && i < fk.alerts; i++)
@@ -140,6 +172,13 @@ static int fake_transport(const struct cm_http_request *req, struct cm_http_resp
 
         fk.iter_calls++;
         snprintf(fk.last_op, sizeof(fk.last_op), "%s", op ? op + 10 : "");
+        if (fk.iter_calls == fk.iter_lost_call) {
+            serve_alerts(resp);
+            cm_buf_reset(&resp->body);
+            snprintf(resp->error, sizeof(resp->error), "transfer closed with 900 bytes remaining");
+            resp->status = 0;
+            return CM_ECONN;
+        }
         if (fk.iter_calls == fk.iter_fail_call) {
             snprintf(resp->error, sizeof(resp->error), "Connection reset by peer");
             resp->status = 0;
@@ -403,4 +442,17 @@ Test(client_cte_flow, a_page_lost_in_flight_is_asked_again_with_resend)
      * goes to Mimecast twice. */
     cr_assert_eq(fk.batches, 1);
     cr_assert(received_once(0, 3));
+}
+
+/* Found by the fault soak (tests/soak): a "next" whose answer was cut short had moved the
+ * iterator on, and its retry asked "next" again, so that page was never merged. The retry asks
+ * "resend" now. */
+Test(client_cte_flow, a_next_lost_after_the_tenant_served_it_is_retried_with_resend)
+{
+    fk.alerts = 10;
+    fk.page = 2;
+    fk.iter_lost_call = 3; /* the second "next": alerts 4 and 5 */
+    cr_assert_eq(run_cmd("sync", "--retries", "2", NULL), 0, "%s", "sync");
+    cr_assert(received_once(0, 10), "every alert once at Mimecast");
+    cr_assert_eq(cJSON_GetArraySize(fk.received), 10);
 }
