@@ -14,6 +14,7 @@
  */
 #include "client/ctr_api.h"
 
+#include "client/retry.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/mem.h"
@@ -318,22 +319,10 @@ int rc_ctr_rate_limit_wait(const struct cm_http_response *resp, int64_t *wait_ms
     const char *const *n;
     char v[64];
 
-    for (n = names; *n; n++) {
-        char *end;
-        double d;
-
-        if (cm_http_header(resp, *n, v, sizeof(v)) != 0)
-            continue;
-        d = strtod(v, &end);
-        while (*end == ' ' || *end == '\t')
-            end++;
-        if (end == v || *end != '\0' || d < 0 || d > 9e12)
-            continue;
-        *wait_ms = (int64_t)(d * 1000.0);
-        if ((double)*wait_ms < d * 1000.0)
-            (*wait_ms)++;
-        return 0;
-    }
+    for (n = names; *n; n++)
+        if (cm_http_header(resp, *n, v, sizeof(v)) == 0 &&
+            rc_reset_wait_parse(v, 1000.0, wait_ms) == 0)
+            return 0;
     return CM_ENOENT;
 }
 

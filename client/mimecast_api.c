@@ -18,6 +18,7 @@
 #include "client/mimecast_api.h"
 
 #include "client/mimecast_proto.h"
+#include "client/retry.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/mem.h"
@@ -568,22 +569,10 @@ int rc_mm_rate_limit_wait(const struct cm_http_response *resp, int64_t *wait_ms)
     const char *const *n;
     char v[64];
 
-    for (n = names; *n; n++) {
-        char *end;
-        double d;
-
-        if (cm_http_header(resp, *n, v, sizeof(v)) != 0)
-            continue;
-        d = strtod(v, &end);
-        while (*end == ' ' || *end == '\t')
-            end++;
-        if (end == v || *end != '\0' || d < 0 || d > 9e15)
-            continue;
-        *wait_ms = (int64_t)d;
-        if ((double)*wait_ms < d)
-            (*wait_ms)++;
-        return 0;
-    }
+    for (n = names; *n; n++)
+        if (cm_http_header(resp, *n, v, sizeof(v)) == 0 &&
+            rc_reset_wait_parse(v, 1.0, wait_ms) == 0)
+            return 0;
     return CM_ENOENT;
 }
 

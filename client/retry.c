@@ -11,6 +11,7 @@
 #include "common/timeutil.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -176,5 +177,20 @@ int rc_retry_after_parse(const char *value, int64_t now_ms, int64_t *wait_ms)
     if (rc_http_date_parse(s, &at))
         return CM_EPARSE;
     *wait_ms = at > now_ms ? at - now_ms : 0;
+    return 0;
+}
+
+int rc_reset_wait_parse(const char *value, double unit_ms, int64_t *wait_ms)
+{
+    char *end;
+    double ms = strtod(value, &end) * unit_ms;
+
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (end == value || *end != '\0' || !(ms >= 0 && ms <= 9e15))
+        return CM_EPARSE;
+    *wait_ms = (int64_t)ms;
+    if ((double)*wait_ms < ms)
+        (*wait_ms)++;
     return 0;
 }

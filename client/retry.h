@@ -50,6 +50,13 @@ int64_t rc_backoff_ms(const struct rc_retry_policy *p, int n, struct cm_rng *rng
  * CM_EPARSE for anything else (the caller then falls back to backoff).
  */
 int rc_retry_after_parse(const char *value, int64_t now_ms, int64_t *wait_ms);
+/*
+ * Parses a rate-limit reset header's value: a non-negative number of units
+ * (unit_ms 1 for milliseconds, 1000 for seconds), blanks after it allowed,
+ * into a wait in ms rounded up. Returns 0, or CM_EPARSE for anything else,
+ * a negative number, or more than about 285 000 years.
+ */
+int rc_reset_wait_parse(const char *value, double unit_ms, int64_t *wait_ms);
 /* Parses an HTTP-date alone (the forms above) into ms since the epoch; 0 or CM_EPARSE. */
 int rc_http_date_parse(const char *s, int64_t *ms);
 

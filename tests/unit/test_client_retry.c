@@ -191,3 +191,25 @@ Test(client_retry_after, garbage_is_refused)
     cr_assert_eq(rc_retry_after_parse(NULL, 0, &w), CM_EPARSE);
     cr_assert_eq(w, 77, "a refused value must not touch the output");
 }
+
+Test(client_retry_after, reset_wait_in_seconds_or_milliseconds_rounded_up)
+{
+    int64_t w = -1;
+
+    cr_assert_eq(rc_reset_wait_parse("1500", 1.0, &w), 0);
+    cr_assert_eq(w, 1500);
+    cr_assert_eq(rc_reset_wait_parse("2.5", 1000.0, &w), 0);
+    cr_assert_eq(w, 2500);
+    cr_assert_eq(rc_reset_wait_parse("0.0004", 1000.0, &w), 0);
+    cr_assert_eq(w, 1, "a part of a millisecond is waited whole");
+    cr_assert_eq(rc_reset_wait_parse("30 \t", 1000.0, &w), 0);
+    cr_assert_eq(w, 30000);
+    w = -1;
+    cr_assert_eq(rc_reset_wait_parse("", 1.0, &w), CM_EPARSE);
+    cr_assert_eq(rc_reset_wait_parse("-1", 1.0, &w), CM_EPARSE);
+    cr_assert_eq(rc_reset_wait_parse("soon", 1.0, &w), CM_EPARSE);
+    cr_assert_eq(rc_reset_wait_parse("10s", 1000.0, &w), CM_EPARSE);
+    cr_assert_eq(rc_reset_wait_parse("1e300", 1.0, &w), CM_EPARSE);
+    cr_assert_eq(rc_reset_wait_parse("nan", 1.0, &w), CM_EPARSE);
+    cr_assert_eq(w, -1, "left alone when refused");
+}
