@@ -357,25 +357,32 @@ static const struct mk_route admin_routes[] = {
     {"POST", "/reset", reset},       {NULL, NULL, NULL},
 };
 
-static int token_ok(struct mk_request *req)
+/* 1 when the call carries the admin token (or none is set); otherwise answers 401, saying
+ * whether the token is missing or wrong. */
+static int token_ok(struct mk_request *req, struct mk_response *resp)
 {
-    const char *want = req->rt->cfg.admin_token, *got;
+    const char *want = req->rt->cfg.admin_token;
+    const char *xtok = mk_req_header(req, "X-Secmock-Token");
+    const char *auth = mk_req_header(req, "Authorization");
+    int bearer = auth && strncmp(auth, "Bearer ", 7) == 0;
 
     if (want == NULL || *want == '\0')
         return 1;
-    got = mk_req_header(req, "X-Secmock-Token");
-    if (got && strcmp(got, want) == 0)
+    if ((xtok && strcmp(xtok, want) == 0) || (bearer && strcmp(auth + 7, want) == 0))
         return 1;
-    got = mk_req_header(req, "Authorization");
-    return got && strncmp(got, "Bearer ", 7) == 0 && strcmp(got + 7, want) == 0;
+    if (xtok || bearer)
+        admin_error(resp, 401, "admin_token_required",
+                    "the admin token does not match: send the token secmock serve was started "
+                    "with (--admin-token or SECMOCK_ADMIN_TOKEN)");
+    else
+        admin_error(resp, 401, "admin_token_required",
+                    "this admin API needs its token: send Authorization: Bearer <token>");
+    return 0;
 }
 
 void mk__admin_dispatch(struct mk_request *req, struct mk_response *resp)
 {
-    if (!token_ok(req)) {
-        admin_error(resp, 401, "admin_token_required",
-                    "this admin API needs its token: send Authorization: Bearer <token>");
+    if (!token_ok(req, resp))
         return;
-    }
     mk_route_dispatch(admin_routes, req, resp);
 }

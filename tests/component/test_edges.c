@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/fsutil.h"
 #include "common/http.h"
 #include "common/json.h"
 #include "common/spawn.h"
@@ -750,4 +751,225 @@ Test(edges, many_idle_connections_do_not_starve_a_client)
     for (i = 0; i < n; i++)
         close(fds[i]);
     probe_all();
+}
+
+/* ---- malformed credentials ---- */
+
+Test(edges, malformed_authorization_on_every_service)
+{
+    /* each service's routes that read Authorization, with the other headers they need first */
+    static const struct {
+        const char *service, *method, *path, *extra;
+    } targets[] = {
+        {"demo", "GET", "/secure", NULL},
+        {"mimecast", "POST", "/api/account/get-account", "x-mc-app-id: " MM_APP},
+        {"mimecast", "POST", "/api/login/login", "x-mc-app-id: " MM_APP},
+        {"mimecast", "POST", "/oauth/token", NULL},
+        {"netskope", "GET", "/api/v2/events/dataexport/alerts/malware", NULL},
+        {"sse-eu", "GET", "/v1/devices/x", NULL},
+        {"ctr-eu", "POST", "/iroh/oauth2/token", NULL},
+        {"ctr-eu", "GET", "/iroh/profile/whoami", NULL},
+    };
+    static const char *const bad[] = {"Authorization;", /* curl's way to send it empty */
+                                      "Authorization: Bearer",
+                                      "Authorization: Bearer ",
+                                      "Authorization: Bearer a b c",
+                                      "Authorization: bearer eyJhbGciOiJub25lIn0.e30.",
+                                      "Authorization: Bearer eyJhbGciOiJub25lIn0.e30.",
+                                      "Authorization: Bearer ....",
+                                      "Authorization: Basic",
+                                      "Authorization: Basic !!!not-base64!!!",
+                                      "Authorization: Basic bm9jb2xvbg==",
+                                      "Authorization: Basic Og==",
+                                      "Authorization: MC",
+                                      "Authorization: MC :",
+                                      "Authorization: MC a:b:c",
+                                      "Authorization: MC \xff\xfe:\xc0",
+                                      "Authorization: Negotiate YIIGhgYGKwYBBQUC",
+                                      "Authorization: \xff\xfe\xfd",
+                                      NULL /* stands for an 8 KB Bearer token */};
+    char huge[8200];
+    const char *hdrs[4];
+    struct cm_http_response r;
+    size_t t;
+    int b, n = 0;
+
+    snprintf(huge, sizeof(huge), "Authorization: Bearer ");
+    memset(huge + 22, 'A', sizeof(huge) - 23);
+    huge[sizeof(huge) - 1] = '\0';
+    for (t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
+        for (b = 0; b <= (int)(sizeof(bad) / sizeof(bad[0])) - 1; b++) {
+            hdrs[0] = bad[b] ? bad[b] : huge;
+            hdrs[1] = targets[t].extra;
+            hdrs[2] = NULL;
+            call(targets[t].service, targets[t].method, targets[t].path, hdrs, "{}", 2, &r);
+            cr_assert(r.status >= 400 && r.status < 500, "%s %s with '%s': %ld %s",
+                      targets[t].service, targets[t].path, hdrs[0], r.status, cm_buf_str(&r.body));
+            cJSON_Delete(json_answer(&r, targets[t].path));
+            cm_http_response_release(&r);
+            n++;
+        }
+    }
+    /* every refusal is in the journal with its verdict, none passed as ok */
+    cr_assert_eq(call("admin", "GET", "/journal?verdict=ok", NULL, NULL, 0, &r), 200);
+    cr_assert(strstr(cm_buf_str(&r.body), "\"total\":0"), "%s", cm_buf_str(&r.body));
+    cm_http_response_release(&r);
+    cr_assert_eq(n, (int)(sizeof(targets) / sizeof(targets[0]) * (sizeof(bad) / sizeof(bad[0]))));
+    probe_all();
+}
+
+/* ---- the admin API off loopback ---- */
+
+Test(edges_admin, token_required_missing_or_wrong_gets_401)
+{
+    struct mk_runtime_config cfg = {0};
+    static const struct {
+        const char *header, *says;
+    } cases[] = {
+        {NULL, "needs its token"},
+        {"Authorization: Bearer", "needs its token"},
+        {"Authorization: Basic c2VzYW1lOg==", "needs its token"},
+        {"Authorization: Bearer sesame2", "does not match"},
+        {"Authorization: Bearer sesam", "does not match"},
+        {"Authorization: Bearer  sesame", "does not match"},
+        {"X-Secmock-Token: nope", "does not match"},
+        {"X-Secmock-Token: \xff", "does not match"},
+    };
+    const char *hdrs[2] = {NULL, NULL};
+    struct cm_http_response r;
+    cJSON *doc;
+    size_t i;
+
+    cfg.admin_bind = "0.0.0.0";
+    cfg.admin_token = "sesame";
+    rt = start_with(&cfg);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hdrs[0] = cases[i].header;
+        cr_assert_eq(call("admin", "PUT", "/state/demo", hdrs, "{\"items\":{}}", 12, &r), 401, "%s",
+                     cases[i].header ? cases[i].header : "(none)");
+        doc = json_answer(&r, "admin");
+        cr_assert_str_eq(cm_json_str(cJSON_GetObjectItem(doc, "error"), "code", ""),
+                         "admin_token_required");
+        cr_assert(
+            strstr(cm_json_str(cJSON_GetObjectItem(doc, "error"), "message", ""), cases[i].says),
+            "%s: %s", cases[i].header, cm_buf_str(&r.body));
+        cJSON_Delete(doc);
+        cm_http_response_release(&r);
+    }
+    /* nothing was changed by the refused calls; the token opens the door */
+    hdrs[0] = "X-Secmock-Token: sesame";
+    cr_assert_eq(call("admin", "GET", "/state/demo", hdrs, NULL, 0, &r), 200);
+    cr_assert(strstr(cm_buf_str(&r.body), "\"a\""), "%s", cm_buf_str(&r.body));
+    cm_http_response_release(&r);
+    hdrs[0] = "Authorization: Bearer sesame";
+    cr_assert_eq(call("admin", "GET", "/health", hdrs, NULL, 0, &r), 200);
+    cm_http_response_release(&r);
+    probe("demo");
+    teardown();
+}
+
+Test(edges_admin, off_loopback_without_token_refused_at_start)
+{
+    static const char *const binds[] = {"0.0.0.0", "::", "::ffff:127.0.0.1", NULL};
+    struct mk_runtime_config cfg = {0};
+    struct cm_err err = {{0}};
+    struct mk_runtime *r;
+    int i;
+
+    for (i = 0; binds[i]; i++) {
+        cfg.admin_bind = binds[i];
+        cfg.admin_token = i == 1 ? "" : NULL; /* an empty token is no token */
+        r = mk_runtime_new(&cfg);
+        cr_assert_eq(mk_runtime_add(r, "demo", 0, 0, &err), 0);
+        cr_assert_eq(mk_runtime_start(r, &err), CM_EAUTH, "%s started", binds[i]);
+        cr_assert(strstr(err.msg, "refusing to serve the admin API on") &&
+                      strstr(err.msg, binds[i]) && strstr(err.msg, "--admin-token"),
+                  "%s", err.msg);
+        mk_runtime_free(r);
+    }
+}
+
+/* ---- `secmock serve` options for these limits ---- */
+
+/* Runs `secmock ARGS...`, expecting it to exit with want_exit; returns its stderr (free it). */
+static char *cli_fails(const char *const *args, int want_exit)
+{
+    const char *argv[16] = {SECMOCK_BINARY};
+    struct cm_spawn_opts o = {0};
+    struct cm_spawn_result res;
+    size_t n = 1;
+    char *err;
+
+    for (; *args && n < 15; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    o.argv = argv;
+    o.timeout_ms = 10000;
+    cm_spawn_result_init(&res);
+    cr_assert_eq(cm_spawn_run(&o, &res, NULL), 0);
+    cr_assert(res.exited && res.exit_code == want_exit, "exit %d: %s", res.exit_code,
+              cm_buf_str(&res.err));
+    err = strdup(cm_buf_str(&res.err));
+    cm_spawn_result_release(&res);
+    return err;
+}
+
+Test(edges_cli, conn_timeout_and_admin_token_refusals)
+{
+    static const char cfg_text[] = "{\"services\":{\"demo\":{}},\"conn_timeout\":1.5}";
+    char cfg_path[64];
+    const char *zero[] = {"serve", "--services", "demo", "--conn-timeout", "0", NULL};
+    const char *word[] = {"serve", "--services", "demo", "--conn-timeout", "soon", NULL};
+    const char *cfg[] = {"serve", "--config", NULL, NULL};
+    const char *open_admin[] = {"serve", "--services", "demo", "--admin-bind", "0.0.0.0", NULL};
+    char *e;
+
+    e = cli_fails(zero, 2);
+    cr_assert(strstr(e, "--conn-timeout: expected whole seconds from 1 to 86400, got '0'"), "%s",
+              e);
+    free(e);
+    e = cli_fails(word, 2);
+    cr_assert(strstr(e, "got 'soon'"), "%s", e);
+    free(e);
+    snprintf(cfg_path, sizeof(cfg_path), "/tmp/secmock-edges-%d.json", (int)getpid());
+    cr_assert_eq(cm_write_file_atomic(cfg_path, cfg_text, sizeof(cfg_text) - 1), 0);
+    cfg[2] = cfg_path;
+    e = cli_fails(cfg, 2);
+    cr_assert(strstr(e, "conn_timeout: expected whole seconds"), "%s", e);
+    free(e);
+    unlink(cfg_path);
+    e = cli_fails(open_admin, 1);
+    cr_assert(strstr(e, "refusing to serve the admin API on 0.0.0.0 without a token"), "%s", e);
+    free(e);
+}
+
+Test(edges_cli, bad_scenario_files_are_not_run)
+{
+    char path[64], *e;
+    const char *args[] = {"run", path, NULL};
+    struct cm_buf deep;
+    unsigned char bin[512];
+    size_t i;
+
+    snprintf(path, sizeof(path), "/tmp/secmock-edges-%d.json", (int)getpid());
+    cr_assert_eq(cm_write_file_atomic(path, "{\"name\": \"demo/x\", \"steps\": [{\"adv", 33), 0);
+    e = cli_fails(args, 2);
+    cr_assert(strstr(e, "invalid JSON at line 1, column 32") && strstr(e, "nothing was run"), "%s",
+              e);
+    free(e);
+    for (i = 0; i < sizeof(bin); i++)
+        bin[i] = (unsigned char)(i * 167 + 3);
+    cr_assert_eq(cm_write_file_atomic(path, bin, sizeof(bin)), 0);
+    e = cli_fails(args, 2);
+    cr_assert(strstr(e, "invalid JSON at line 1, column "), "%s", e);
+    free(e);
+    cm_buf_init(&deep, 0);
+    for (i = 0; i < 100000; i++)
+        cm_buf_putc(&deep, '[');
+    cr_assert_eq(cm_write_file_atomic(path, deep.data, deep.len), 0);
+    e = cli_fails(args, 2);
+    cr_assert(strstr(e, "nested deeper than 1000 levels"), "%s", e);
+    free(e);
+    cm_buf_release(&deep);
+    unlink(path);
 }
