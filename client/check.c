@@ -5,6 +5,7 @@
 #include "client/check.h"
 
 #include "client/client.h"
+#include "common/log.h"
 #include "common/mem.h"
 
 #include <stdarg.h>
@@ -103,4 +104,24 @@ cJSON *rc_check_json(const struct rc_check_report *r, int exit_code)
         cJSON_AddItemToArray(arr, o);
     }
     return doc;
+}
+
+int rc_check_finish(struct rc_ctx *ctx, const struct rc_check_report *r)
+{
+    struct cm_err err = {{0}};
+    int json = 0, strict = 0, code;
+    cJSON *doc;
+
+    rc_config_bool(&ctx->cfg, "check.json", &json, &err);
+    rc_config_bool(&ctx->cfg, "check.strict", &strict, &err);
+    code = rc_check_exit(r, strict);
+    if (json) {
+        doc = rc_check_json(r, code);
+        if (rc_output_json(&ctx->out, doc, &err) != 0)
+            cm_error("%s", err.msg);
+        cJSON_Delete(doc);
+    } else {
+        rc_check_print(stdout, r, code);
+    }
+    return code;
 }

@@ -54,4 +54,10 @@ void rc_check_print(FILE *out, const struct rc_check_report *r, int exit_code);
 /* The JSON form. Caller frees. */
 cJSON *rc_check_json(const struct rc_check_report *r, int exit_code);
 
+struct rc_ctx;
+/* Ends a check command: the exit code (strict from the option "check.strict"), the report
+ * printed as text on stdout, or as JSON on the command's output with "check.json". Returns
+ * the exit code. */
+int rc_check_finish(struct rc_ctx *ctx, const struct rc_check_report *r);
+
 #endif

@@ -8,6 +8,7 @@
  * "cte-store.json". Exit codes: 0 done; 1 a plugin call failed (logged);
  * 2 usage or configuration (the CE message); 3 no answer from a service.
  */
+#include "client/cte_check.h"
 #include "client/cte_sync.h"
 #include "client/progress.h"
 
@@ -53,6 +54,15 @@ static const struct rc_opt status_opts[] = {
 };
 
 static const struct rc_opt validate_opts[] = {OPT_STORE, OPT_LOG, OPT_END};
+
+static const struct rc_opt check_opts[] = {
+    OPT_LOG,
+    {"check.json", "--json", NULL, NULL, RC_OPT_BOOL, NULL, NULL,
+     "print the findings as one JSON document"},
+    {"check.strict", "--strict", NULL, NULL, RC_OPT_BOOL, NULL, NULL,
+     "exit non-zero on a WARN too"},
+    OPT_END,
+};
 
 /* Loads config and store; an exit code after printing the error, or 0. */
 static int load(struct rc_ctx *ctx, struct rc_cte_config *cfg, struct rc_cte_store *store,
@@ -238,13 +248,8 @@ static int validate_run(struct rc_ctx *ctx)
         cm_log_set_level(CM_LOG_INFO);
     if ((code = load(ctx, &cfg, &store, &log_path)) != 0)
         goto out;
-    rc_cte_run_init(&run, ctx, &cfg, &store, log_path);
-    if (rc_clock_now(ctx->clock, &run.now, &err) != 0) {
-        cm_error("%s", err.msg);
-        rc_cte_run_release(&run);
-        code = RC_EXIT_CONN;
+    if ((code = rc_cte_run_start(&run, ctx, &cfg, &store, log_path)) != 0)
         goto out;
-    }
     doc = cJSON_CreateObject();
     res = cJSON_AddObjectToObject(doc, "plugins");
     for (i = 0; i < cfg.n_plugins; i++) {
@@ -297,5 +302,16 @@ const struct rc_command rc_cte_commands[] = {
      "[--store FILE] [--list] --config FILE", NULL, status_opts, status_run},
     {"validate", "check the configuration and the plugins' credentials as CE does on Save",
      "[--store FILE] [--log FILE] --config FILE", NULL, validate_opts, validate_run},
+    {"check", "validate, then check live what sharing needs, one finding per line",
+     "[--json] [--strict] [--log FILE] --config FILE",
+     "Runs `validate` (the configuration, the tokens and credentials), then reads, and\n"
+     "only reads, what the seed's workflow needs: each sharing's File Profile on the\n"
+     "tenant (exact, case-sensitive name), the Mimecast BYO package and the role's\n"
+     "BYO Threat Intelligence | Upload, the feed permission, the tenant and region\n"
+     "reachable. Prints one line per finding (OK, WARN or FAIL, what, and the console\n"
+     "path that fixes it), or one JSON document with --json. Exit codes: the first\n"
+     "FAIL's: 2 the configuration, 3 no answer, 4 a token or credentials, 5 a setting\n"
+     "to change, 1 another error; 0 when every check passes (WARNs too, unless --strict).\n",
+     check_opts, rc_cte_check_run},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

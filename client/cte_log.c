@@ -28,7 +28,20 @@ void rc_cte_run_init(struct rc_cte_run *run, struct rc_ctx *ctx, const struct rc
     rc_output_open(&run->log.out, log_path);
     run->mm = cm_calloc(cfg->n_plugins + 1, sizeof(*run->mm));
     for (i = 0; i < cfg->n_plugins; i++)
-        run->mm[i].byo = -1;
+        run->mm[i].byo = run->mm[i].byo_upload = -1;
+}
+
+int rc_cte_run_start(struct rc_cte_run *run, struct rc_ctx *ctx, const struct rc_cte_config *cfg,
+                     struct rc_cte_store *store, const char *log_path)
+{
+    struct cm_err err = {{0}};
+
+    rc_cte_run_init(run, ctx, cfg, store, log_path);
+    if (rc_clock_now(ctx->clock, &run->now, &err) == 0)
+        return 0;
+    cm_error("%s", err.msg);
+    rc_cte_run_release(run);
+    return RC_EXIT_CONN;
 }
 
 void rc_cte_run_release(struct rc_cte_run *run)
@@ -72,6 +85,11 @@ void rc_cte_log(struct rc_cte_run *run, enum rc_cte_level level, const struct rc
     cm_time_format(now, when, sizeof(when));
     if (level == RC_CTE_ERROR)
         run->log.errors++;
+    run->log.last_level = level;
+    cm_strlcpy(run->log.last_message, cm_buf_str(&msg), sizeof(run->log.last_message));
+    cm_strlcpy(run->log.last_details, details ? details : "", sizeof(run->log.last_details));
+    cm_strlcpy(run->log.last_resolution, resolution ? resolution : "",
+               sizeof(run->log.last_resolution));
     cm_log(level == RC_CTE_ERROR  ? CM_LOG_ERROR
            : level == RC_CTE_WARN ? CM_LOG_WARN
                                   : CM_LOG_INFO,

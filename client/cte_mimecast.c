@@ -170,6 +170,8 @@ static int fetch_token(struct rc_cte_run *run, struct rc_cte_mm *m, struct cm_er
     tok = cm_json_str(doc, "access_token", "");
     if (resp.status != 200 || !*tok) {
         rc_mm_first_error(doc, &code, &message);
+        run->log.last_status = resp.status;
+        cm_strlcpy(run->log.last_code, code, sizeof(run->log.last_code));
         rc = cm_fail(err, CM_EAUTH,
                      "Mimecast refused the API 2.0 client credentials (HTTP %ld%s%s%s%s): Bearer "
                      "Token not found in the response. Check the Client ID and Client Secret.",
@@ -235,6 +237,8 @@ static void call_error(struct rc_cte_run *run, const struct rc_cte_plugin *p,
     in.base_url = p->base_url;
     rc_mm_explain(&in, &b);
     rc_mm_first_error(doc, &code, &message);
+    run->log.last_status = resp->status;
+    cm_strlcpy(run->log.last_code, code, sizeof(run->log.last_code));
     if (resp->status == 401)
         rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1036", cm_buf_str(&b),
                    "Check the Application ID, Application Key, Access Key and Secret Key (or the "
@@ -310,7 +314,7 @@ int rc_cte_mm_account(struct rc_cte_run *run, const struct rc_cte_plugin *p)
 {
     struct rc_cte_mm *m = mm_of(run, p);
     cJSON *body = cJSON_CreateObject(), *doc = NULL;
-    const cJSON *d0, *pk;
+    const cJSON *d0, *pk, *role;
     int rc;
 
     cJSON_AddArrayToObject(body, "data");
@@ -330,6 +334,15 @@ int rc_cte_mm_account(struct rc_cte_run *run, const struct rc_cte_plugin *p)
     {
         if (cJSON_IsString(pk) && strcmp(pk->valuestring, RC_CTE_BYO_PACKAGE) == 0)
             m->byo = 1;
+    }
+    role = cJSON_GetObjectItemCaseSensitive(d0, "role");
+    m->byo_upload = role == NULL ? -1 : 0;
+    cm_strlcpy(m->role, cm_json_str(role, "name", ""), sizeof(m->role));
+    cJSON_ArrayForEach(pk, cJSON_GetObjectItemCaseSensitive(role, "permissions"))
+    {
+        if (cJSON_IsString(pk) &&
+            (strcmp(pk->valuestring, RC_CTE_BYO_UPLOAD) == 0 || strcmp(pk->valuestring, "*") == 0))
+            m->byo_upload = 1;
     }
     cJSON_Delete(doc);
     return 0;

@@ -101,6 +101,7 @@ static void v2_status_error(struct rc_cte_run *run, const struct rc_cte_plugin *
 {
     const char *body = cm_buf_str(&resp->body);
 
+    run->log.last_status = resp->status;
     if (resp->status == 401)
         rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1035", body,
                    "Check the V2 API Token of the tenant (Settings > Tenants in Cloud Exchange; "
@@ -456,14 +457,10 @@ out:
     return rc;
 }
 
-int rc_cte_ns_validate(struct rc_cte_run *run, const struct rc_cte_plugin *p)
+int rc_cte_ns_check_v2(struct rc_cte_run *run, const struct rc_cte_plugin *p)
 {
     char *base = tenant_base(p), *h[5], *url, index[160];
-    struct cm_buf form;
-    const char *fh[3] = {"Content-Type: application/x-www-form-urlencoded",
-                         "Accept: application/json", NULL};
     struct cm_http_response resp;
-    cJSON *doc;
     int rc;
 
     v2_headers(p, h);
@@ -475,40 +472,90 @@ int rc_cte_ns_validate(struct rc_cte_run *run, const struct rc_cte_plugin *p)
                "validating the V2 API token");
     free(url);
     free_headers(h);
-    if (rc)
-        goto out;
-    if (resp.status != 200 && resp.status != 409) {
+    if (rc == 0 && resp.status != 200 && resp.status != 409) {
         v2_status_error(run, p, &resp, "validating the V2 API token");
         rc = CM_EAUTH;
-        goto out;
+    } else if (rc == 0) {
+        rc_cte_log(run, RC_CTE_INFO, p, NULL, NULL, NULL, "V2 API token validated.");
     }
-    rc_cte_log(run, RC_CTE_INFO, p, NULL, NULL, NULL, "V2 API token validated.");
-    if (!p->v1_token)
-        goto out;
     cm_http_response_release(&resp);
+    free(base);
+    return rc;
+}
+
+/* A POST of the form token=<V1> to a v1 path; 0 and the parsed answer (caller frees) when
+ * Netskope answered success, else logs CE's token message and fails. */
+static int v1_form(struct rc_cte_run *run, const struct rc_cte_plugin *p, const char *path,
+                   const char *doing, cJSON **doc)
+{
+    char *base = tenant_base(p), *url = cm_asprintf("%s%s", base, path);
+    const char *fh[3] = {"Content-Type: application/x-www-form-urlencoded",
+                         "Accept: application/json", NULL};
+    struct cm_http_response resp;
+    struct cm_buf form;
+    int rc;
+
     cm_http_response_init(&resp);
-    url = cm_asprintf("%s/api/v1/app_instances?op=list&limit=1", base);
     cm_buf_init(&form, 0);
     cm_buf_puts(&form, "token=");
     rc_mm_form_escape(&form, p->v1_token);
-    rc = ns_do(run, p, "POST", url, fh, cm_buf_str(&form), &resp, "validating the V1 API token");
-    free(url);
+    *doc = NULL;
+    rc = ns_do(run, p, "POST", url, fh, cm_buf_str(&form), &resp, doing);
+    if (rc == 0) {
+        *doc = cm_json_parse(resp.body.data, resp.body.len, "answer", NULL);
+        if (resp.status == 403 || strcmp(cm_json_str(*doc, "status", ""), "success") != 0) {
+            run->log.last_status = resp.status;
+            rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1035", cm_buf_str(&resp.body),
+                       "Check the V1 API Token of the tenant (Settings > Tools > REST API v1 in "
+                       "the Netskope UI) and the Tenant URL.",
+                       "Incorrect tenant URL/API token provided.");
+            cJSON_Delete(*doc);
+            *doc = NULL;
+            rc = CM_EAUTH;
+        }
+    }
     cm_buf_release(&form);
-    if (rc)
-        goto out;
-    doc = cm_json_parse(resp.body.data, resp.body.len, "answer", NULL);
-    if (resp.status == 403 || strcmp(cm_json_str(doc, "status", ""), "success") != 0) {
-        rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1035", cm_buf_str(&resp.body),
-                   "Check the V1 API Token of the tenant (Settings > Tools > REST API v1 in the "
-                   "Netskope UI) and the Tenant URL.",
-                   "Incorrect tenant URL/API token provided.");
-        rc = CM_EAUTH;
-    } else {
+    cm_http_response_release(&resp);
+    free(url);
+    free(base);
+    return rc;
+}
+
+int rc_cte_ns_check_v1(struct rc_cte_run *run, const struct rc_cte_plugin *p)
+{
+    cJSON *doc;
+    int rc = v1_form(run, p, "/api/v1/app_instances?op=list&limit=1", "validating the V1 API token",
+                     &doc);
+
+    if (rc == 0)
         rc_cte_log(run, RC_CTE_INFO, p, NULL, NULL, NULL, "V1 API token validated.");
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int rc_cte_ns_validate(struct rc_cte_run *run, const struct rc_cte_plugin *p)
+{
+    int rc = rc_cte_ns_check_v2(run, p);
+
+    if (rc == 0 && p->v1_token)
+        rc = rc_cte_ns_check_v1(run, p);
+    return rc;
+}
+
+int rc_cte_ns_file_lists(struct rc_cte_run *run, const struct rc_cte_plugin *p, cJSON **lists)
+{
+    cJSON *doc;
+    int rc = v1_form(run, p, "/api/v1/fileHashLists", "reading the File Profiles", &doc);
+
+    *lists = NULL;
+    if (rc == 0) {
+        *lists = cJSON_DetachItemFromObjectCaseSensitive(doc, "data");
+        if (!cJSON_IsArray(*lists)) {
+            cJSON_Delete(*lists);
+            *lists = NULL;
+            rc = CM_EPROTO;
+        }
     }
     cJSON_Delete(doc);
-out:
-    cm_http_response_release(&resp);
-    free(base);
     return rc;
 }

@@ -34,6 +34,7 @@
 #define RC_CTE_NS_MAX_HASHES 300000 /* MAX_PUSH_INDICATORS */
 #define RC_CTE_QUOTA_MESSAGE "Quota not available to create the batch"
 #define RC_CTE_NS_DUPLICATE  "Duplicate request, no change in file hashes"
+#define RC_CTE_BYO_UPLOAD    "BYO Threat Intelligence | Upload"
 
 enum rc_cte_level { RC_CTE_INFO, RC_CTE_WARN, RC_CTE_ERROR };
 
@@ -43,12 +44,21 @@ struct rc_cte_log {
     struct rc_clock *clock;
     int errors;      /* error entries so far */
     int conn_errors; /* of which: no answer */
+    /* the last entry, and the HTTP status and vendor code of the last refused call (0, ""
+     * when none), for `cte check` to turn into a finding */
+    enum rc_cte_level last_level;
+    char last_message[1024], last_details[1024], last_resolution[512];
+    long last_status;
+    char last_code[96];
 };
 
 struct rc_cte_mm {
     struct rc_mm_session s;
     int ready; /* session initialised */
     int byo;   /* -1 unknown, 0 missing, 1 present (the package check, once per run) */
+    /* from get-account's "role" (the mock's; docs/mimecast.md): -1 not said, 0 no, 1 yes */
+    int byo_upload;
+    char role[128];
 };
 
 struct rc_cte_run {
@@ -64,6 +74,10 @@ struct rc_cte_run {
 void rc_cte_run_init(struct rc_cte_run *run, struct rc_ctx *ctx, const struct rc_cte_config *cfg,
                      struct rc_cte_store *store, const char *log_path);
 void rc_cte_run_release(struct rc_cte_run *run);
+/* rc_cte_run_init() and the run's now from the clock: 0, or RC_EXIT_CONN after printing the
+ * clock's error (the run is released then). */
+int rc_cte_run_start(struct rc_cte_run *run, struct rc_ctx *ctx, const struct rc_cte_config *cfg,
+                     struct rc_cte_store *store, const char *log_path);
 
 /*
  * Logs one entry. p names the configuration (NULL: the core, "CTE"); code is a CE error
@@ -82,15 +96,21 @@ int rc_cte_ns_pull(struct rc_cte_run *run, const struct rc_cte_plugin *p, int *p
 int rc_cte_ns_push(struct rc_cte_run *run, const struct rc_cte_sharing *sh,
                    const char *const *values, size_t n);
 /* The tenant's token checks, as CE runs them on Save: V2 (an iterator epoch of now + 60 s)
- * and, when given, V1 (app_instances?op=list). */
+ * and, when given, V1 (app_instances?op=list). validate is the two in turn. */
 int rc_cte_ns_validate(struct rc_cte_run *run, const struct rc_cte_plugin *p);
+int rc_cte_ns_check_v2(struct rc_cte_run *run, const struct rc_cte_plugin *p);
+int rc_cte_ns_check_v1(struct rc_cte_run *run, const struct rc_cte_plugin *p);
+/* The tenant's File Profiles (the mock's /api/v1/fileHashLists: names and states, no values),
+ * with the V1 token. 0 and *lists (the data array, caller frees), or logs and fails. */
+int rc_cte_ns_file_lists(struct rc_cte_run *run, const struct rc_cte_plugin *p, cJSON **lists);
 /* The list content: values joined with ',', at most max_bytes (CE's estimate: length + 3
  * per value) and RC_CTE_NS_MAX_HASHES; *used = values taken. Caller frees. */
 char *rc_cte_ns_list(const char *const *values, size_t n, int64_t max_bytes, size_t *used);
 
 /* ---- Mimecast (client/cte_mimecast.c) ---- */
 
-/* get-account: credentials, and whether the BYO package is there (m->byo). */
+/* get-account: credentials, and whether the BYO package is there (m->byo), and when the
+ * answer says, the caller's role and whether it may upload BYO batches (m->byo_upload). */
 int rc_cte_mm_account(struct rc_cte_run *run, const struct rc_cte_plugin *p);
 /* get-feed for each feed type since start_ms. With collect (retraction check) values are put
  * in collect as members instead of being stored. *pulled = indicators seen. */

@@ -476,9 +476,7 @@ int rc_mm_check_run(struct rc_ctx *ctx)
     struct rc_mm_session s;
     struct rc_mm_check_facts f;
     struct rc_check_report *r = cm_calloc(1, sizeof(*r));
-    struct cm_err err = {{0}};
-    int code, json = 0, strict = 0;
-    cJSON *doc;
+    int code;
 
     memset(&f, 0, sizeof(f));
     memset(&s, 0, sizeof(s));
@@ -489,8 +487,6 @@ int rc_mm_check_run(struct rc_ctx *ctx)
         code = RC_EXIT_USAGE;
         goto out;
     }
-    rc_config_bool(&ctx->cfg, "check.json", &json, &err);
-    rc_config_bool(&ctx->cfg, "check.strict", &strict, &err);
     f.api = creds.api;
     f.has_keys = creds.access_key && *creds.access_key && creds.secret_key && *creds.secret_key;
     f.has_password = creds.user && *creds.user && creds.password && *creds.password;
@@ -514,15 +510,7 @@ int rc_mm_check_run(struct rc_ctx *ctx)
     if (!f.account.asked && (code = rc_mm_check_gather(ctx, &s, &f)) != 0)
         goto out;
     rc_mm_check_judge(&f, r);
-    code = rc_check_exit(r, strict);
-    if (json) {
-        doc = rc_check_json(r, code);
-        if (rc_output_json(&ctx->out, doc, &err) != 0)
-            cm_error("%s", err.msg);
-        cJSON_Delete(doc);
-    } else {
-        rc_check_print(stdout, r, code);
-    }
+    code = rc_check_finish(ctx, r);
 out:
     rc_mm_check_facts_release(&f);
     rc_mm_session_release(&s);

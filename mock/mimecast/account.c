@@ -10,7 +10,9 @@
  * API 1.0 caller, its own binding (issued, expires, the user's
  * authentication profile and cache TTL, the application's extended
  * session), so a check can see a binding that will expire without waiting
- * for the 418.
+ * for the 418; and the caller's role (the 1.0 user's, the 2.0
+ * application's) with its permissions, so a check can tell a missing
+ * "BYO Threat Intelligence | Upload" without uploading anything.
  */
 #include "mock/mimecast/mm.h"
 
@@ -73,6 +75,16 @@ int mm_h_get_account(struct mk_request *req, struct mk_response *resp)
     cJSON_AddBoolToObject(el, "internal", cm_json_bool(elo, "internal", 0));
     if (ctx.api == MM_API1 && ctx.binding)
         cJSON_AddItemToObject(o, "binding", binding_view(st, &ctx));
+    if (ctx.role) {
+        cJSON *role = cJSON_AddObjectToObject(o, "role");
+
+        cJSON_AddStringToObject(role, "name", cm_json_str(ctx.role, "name", ""));
+        cJSON_AddItemToObject(
+            role, "permissions",
+            cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ctx.role, "permissions"), 1));
+    } else {
+        cJSON_AddNullToObject(o, "role");
+    }
     cJSON_AddItemToArray(data, o);
     mk_resp_json(resp, 200, mm_envelope(data));
     mk_req_detail(req, "account %s", cm_json_str(a, "code", ""));

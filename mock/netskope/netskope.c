@@ -30,6 +30,8 @@ static const struct mk_route ns_routes[] = {
     {"PUT", "/api/v1/updateFileHashList", ns_v1_update_hash_list},
     {"POST", "/api/v1/app_instances", ns_v1_app_instances},
     {"GET", "/api/v1/app_instances", ns_v1_app_instances},
+    {"POST", "/api/v1/fileHashLists", ns_v1_file_hash_lists},
+    {"GET", "/api/v1/fileHashLists", ns_v1_file_hash_lists},
     {"GET", "/api/v2/events/dataexport/alerts/*", ns_export_alerts},
     {NULL, NULL, NULL},
 };

@@ -246,6 +246,7 @@ struct ns_iter *ns_iter_find(struct ns_tenant *t, const char *index, enum ns_fee
 
 int ns_v1_update_hash_list(struct mk_request *req, struct mk_response *resp);
 int ns_v1_app_instances(struct mk_request *req, struct mk_response *resp);
+int ns_v1_file_hash_lists(struct mk_request *req, struct mk_response *resp);
 int ns_export_alerts(struct mk_request *req, struct mk_response *resp);
 
 /* The v1 error envelope: {"status":"error","errorCode":code,"errors":[message]}. */

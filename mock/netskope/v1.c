@@ -3,6 +3,9 @@
  *
  *   /api/v1/updateFileHashList   replaces a File Profile's hash list (GET, POST, PUT)
  *   /api/v1/app_instances        op=list, which clients call to check a V1 token
+ *   /api/v1/fileHashLists        the File Profiles' names and states, no values (ours:
+ *                                the vendor has no read-back; a configuration check
+ *                                reads whether a sharing's list exists)
  *
  * Parameters (`token`, `name`, `list`, `op`, `limit`) are read from a JSON
  * body, a form body or the query string, in that order, because clients send
@@ -376,6 +379,40 @@ int ns_v1_app_instances(struct mk_request *req, struct mk_response *resp)
         }
         mk_resp_json(resp, 200, doc);
     }
+out:
+    params_release(&p);
+    return MK_DONE;
+}
+
+int ns_v1_file_hash_lists(struct mk_request *req, struct mk_response *resp)
+{
+    struct ns_tenant *t = req->svc->data;
+    struct params p;
+    cJSON *doc, *data, *o, *types;
+    size_t i;
+
+    if (gate(req, resp, &p))
+        goto out;
+    doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "status", "success");
+    data = cJSON_AddArrayToObject(doc, "data");
+    for (i = 0; i < t->nprofiles; i++) {
+        const struct ns_profile *f = &t->profiles[i];
+
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", f->name);
+        cJSON_AddBoolToObject(o, "published", f->published);
+        cJSON_AddBoolToObject(o, "pending", f->has_pending);
+        types = cJSON_AddArrayToObject(o, "types");
+        if (f->types & NS_SHA256)
+            cJSON_AddItemToArray(types, cJSON_CreateString("sha256"));
+        if (f->types & NS_MD5)
+            cJSON_AddItemToArray(types, cJSON_CreateString("md5"));
+        cJSON_AddNumberToObject(o, "count", (double)f->hashes.n);
+        cJSON_AddItemToArray(data, o);
+    }
+    mk_resp_json(resp, 200, doc);
+    mk_req_detail(req, "%zu profile(s)", t->nprofiles);
 out:
     params_release(&p);
     return MK_DONE;

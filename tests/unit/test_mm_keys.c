@@ -455,6 +455,12 @@ Test(mm_keys, the_account_its_logging_and_a_binding_that_never_expires)
     cr_assert_str_eq(cm_json_str(b, "authenticationProfile", ""), "Never");
     cr_assert_str_eq(cm_json_str(b, "authenticationCacheTtl", ""), "never");
     cr_assert(cm_json_bool(b, "extendedSession", 0));
+    cr_assert_str_eq(cm_json_str(cJSON_GetObjectItem(d, "role"), "name", ""), "Sophos");
+    cr_assert_eq(
+        cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(d, "role"), "permissions")), 3);
+    cJSON_Delete(doc);
+    doc = account_as(MMFX_AK_NR, MMFX_NOW, &d);
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(d, "role")), "a user in no role");
     cJSON_Delete(doc);
     cr_assert_str_eq(fx.verdict, "ok");
 }

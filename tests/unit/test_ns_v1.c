@@ -527,3 +527,43 @@ Test(ns_v1, router_errors_use_the_v1_envelope)
                      "[\"no such endpoint\"]}");
     mk_resp_release(&r);
 }
+
+Test(ns_v1, file_hash_lists_names_the_profiles_and_their_state_not_their_values)
+{
+    static const char *const form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+    struct mk_response r;
+    cJSON *doc;
+    const cJSON *it;
+    int n = 0;
+
+    cr_assert_eq(nsfx_call(&fx, "POST", "/api/v1/fileHashLists", form, NULL, "token=" V1, NSFX_NOW,
+                           &r),
+                 200);
+    doc = nsfx_body(&r);
+    cr_assert_str_eq(cm_json_str(doc, "status", ""), "success");
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "data"))
+    {
+        const char *name = cm_json_str(it, "name", "");
+
+        n++;
+        cr_assert_null(cJSON_GetObjectItem(it, "hashes"), "no values are read back");
+        if (strcmp(name, "CTE_Hashes") == 0)
+            cr_assert(cm_json_bool(it, "published", 0) && !cm_json_bool(it, "pending", 1) &&
+                      cm_json_num(it, "count", 0) == 1);
+        else if (strcmp(name, "Draft") == 0)
+            cr_assert_not(cm_json_bool(it, "published", 1));
+        else if (strcmp(name, "Edited") == 0)
+            cr_assert(cm_json_bool(it, "pending", 0));
+    }
+    cr_assert_eq(n, 4);
+    cJSON_Delete(doc);
+    mk_resp_release(&r);
+    cr_assert_str_eq(fx.verdict, "ok");
+    /* the V1 token is required, as on every v1 endpoint; nothing changes */
+    cr_assert_eq(nsfx_call(&fx, "GET", "/api/v1/fileHashLists", NULL, "token=V2TOK", NULL,
+                           NSFX_NOW, &r),
+                 403);
+    mk_resp_release(&r);
+    cr_assert_str_eq(fx.verdict, "invalid_token");
+    unchanged();
+}
