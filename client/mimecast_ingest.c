@@ -42,6 +42,45 @@ struct counts {
     long pages, records, alerts, dropped_format, dropped_safe, duplicates, before, recovered;
 };
 
+/* The records of the current page at the newest time handled so far. The checkpoint keeps the
+ * identity keys of the records at its boundary only, and a key costs a canonical JSON and a
+ * SHA-256, so the keys are computed when the page is done (pending_flush), for these records
+ * alone, rather than for every record. The pointers are borrowed from the page's document:
+ * flush before it is freed. */
+struct pending {
+    const cJSON **recs;
+    size_t n, cap;
+    int64_t ts;
+};
+
+/* What rc_mm_cp_advance(cp, ts, key) would do for a record, without its key yet. */
+static void pending_add(struct pending *p, const cJSON *rec, int64_t ts)
+{
+    if (ts < p->ts)
+        return;
+    if (ts > p->ts) {
+        p->n = 0;
+        p->ts = ts;
+    }
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->recs = cm_realloc(p->recs, p->cap * sizeof(*p->recs));
+    }
+    p->recs[p->n++] = rec;
+}
+
+static void pending_flush(struct pending *p, struct rc_mm_checkpoint *cp)
+{
+    char key[RC_MM_KEY_SIZE];
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        rc_mm_record_key(p->recs[i], key);
+        rc_mm_cp_advance(cp, p->ts, key);
+    }
+    p->n = 0;
+}
+
 /* --since: an RFC 3339 (or Mimecast) time, or a duration back from now. */
 static int parse_since(const char *v, int64_t now, int64_t *out)
 {
@@ -198,6 +237,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     struct rc_mm_checkpoint cp;
     struct rc_mm_dedup dd;
     struct counts n;
+    struct pending pend;
     struct cm_err err = {{0}};
     long long page_size = 500, max_pages = 0;
     int64_t now = 0, from = 0, to = 0, start = 0, last_ts = INT64_MIN;
@@ -211,6 +251,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     char label[48];
 
     memset(&n, 0, sizeof(n));
+    memset(&pend, 0, sizeof(pend));
     memset(&cp, 0, sizeof(cp));
     memset(&dd, 0, sizeof(dd));
     code = rc_mm_read_creds(ctx, &creds);
@@ -345,6 +386,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         }
         if (ctx->out.path == NULL)
             cm_progress_clear(prog); /* the alerts go to the same terminal */
+        pend.ts = cp.boundary_ms;
         cJSON_ArrayForEach(rec, list)
         {
             char key[RC_MM_KEY_SIZE];
@@ -359,7 +401,10 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
                 cm_debug("dropped a record of the wrong format: %s", why);
                 continue;
             }
-            rc_mm_record_key(rec, key);
+            /* only a record at the previous run's boundary can have been handled already */
+            key[0] = '\0';
+            if (ts == dd.start_ms)
+                rc_mm_record_key(rec, key);
             seen = rc_mm_dedup_check(&dd, ts, key);
             if (seen == RC_MM_SEEN_BEFORE) {
                 n.before++;
@@ -379,10 +424,15 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
                 n.dropped_safe++;
                 cm_debug("dropped a record marked safe by %s", why);
             } else {
-                cJSON *alert = rc_mm_alert(t, rec, ts, key);
+                cJSON *alert;
+
+                if (key[0] == '\0')
+                    rc_mm_record_key(rec, key);
+                alert = rc_mm_alert(t, rec, ts, key);
                 rc = rc_output_jsonl(&ctx->out, alert, &err);
                 cJSON_Delete(alert);
                 if (rc) {
+                    pending_flush(&pend, &cp);
                     cJSON_Delete(doc);
                     cm_error("%s", err.msg);
                     error = err.msg;
@@ -391,8 +441,9 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
                 }
                 n.alerts++;
             }
-            rc_mm_cp_advance(&cp, ts, key);
+            pending_add(&pend, rec, ts);
         }
+        pending_flush(&pend, &cp);
         n.pages++;
         show_progress(prog, &n, last_ts);
         if (n.alerts + n.dropped_safe > handled_before)
@@ -458,6 +509,7 @@ out:
         rc_mm_cp_release(&cp);
     if (have_s)
         rc_mm_session_release(&s);
+    free(pend.recs);
     free(token);
     free(out_abs);
     return code;
