@@ -6,7 +6,6 @@
 #define MK_INTERNAL_H
 
 #include <limits.h>
-#include <stdatomic.h>
 
 #include "mock/kit/runtime.h"
 #include "mock/kit/tls.h"
@@ -21,6 +20,7 @@ struct mk_listener {
     int fd;
     int port;
     int tls;
+    struct mk_delays *delays; /* requests held by a delay fault (server.c) */
 };
 
 /*
@@ -46,7 +46,6 @@ struct mk_runtime {
     char tls_dir[PATH_MAX];
     int tls_dir_made; /* we created tls_dir and remove it at exit */
     int started;
-    atomic_int stopping; /* set as the listeners stop: a fault's delay ends early */
 };
 
 /* Binds addr:port (0 = ephemeral) and starts a daemon on it. */

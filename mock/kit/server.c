@@ -21,6 +21,9 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,9 @@ struct conn_state {
     int answered;    /* answer() ran; later callbacks only drain the upload */
     int abandoned;   /* the body went on too long: closed without an answer */
     size_t received; /* body bytes received, kept or not */
+    int matched;     /* the faults were looked at; fired and hit tell what came of it */
+    int fired;
+    struct mk_fault_hit hit;
 };
 
 /* A body over the limit is read and dropped up to this many times the limit (plus 1 MiB). */
@@ -130,12 +136,136 @@ static void reset_connection(struct MHD_Connection *conn)
         setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 }
 
-static void sleep_ms(int64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+/*
+ * A fault's delay holds a request without holding its listener: the
+ * connection is suspended and put on the listener's list, and the listener's
+ * delay thread (started by the first delay) resumes it when it is due, when
+ * the faults are cleared, or when the listener stops. libmicrohttpd then calls
+ * on_request() again and the request is answered.
+ */
+struct delayed {
+    struct delayed *next;
+    struct MHD_Connection *conn;
+    int64_t due_us;
+    unsigned cleared; /* the faults' clear count when it was held */
+};
 
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
+struct mk_delays {
+    pthread_mutex_t lock;
+    pthread_cond_t cond; /* on CLOCK_MONOTONIC */
+    struct delayed *head;
+    pthread_t thread;
+    int started;
+    int stop;
+};
+
+static struct mk_delays *delays_new(void)
+{
+    struct mk_delays *d = cm_calloc(1, sizeof(*d));
+    pthread_condattr_t ca;
+
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&d->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    return d;
+}
+
+/* Resumes the held requests that are due, or all of them with all set; under d->lock.
+ * Returns the earliest due time left, or INT64_MAX. */
+static int64_t delays_resume(struct mk_delays *d, unsigned cleared, int all)
+{
+    int64_t now = cm_mono_us(), next = INT64_MAX;
+    struct delayed **pp = &d->head, *x;
+
+    while ((x = *pp) != NULL) {
+        if (all || x->due_us <= now || x->cleared != cleared) {
+            *pp = x->next;
+            MHD_resume_connection(x->conn);
+            free(x);
+        } else {
+            next = x->due_us < next ? x->due_us : next;
+            pp = &x->next;
+        }
+    }
+    return next;
+}
+
+static void *delays_main(void *arg)
+{
+    struct mk_listener *l = arg;
+    struct mk_delays *d = l->delays;
+
+    pthread_mutex_lock(&d->lock);
+    while (!d->stop) {
+        int64_t next = delays_resume(d, atomic_load(&l->rt->faults.cleared), 0), now = cm_mono_us();
+        struct timespec ts;
+
+        if (d->head == NULL) {
+            pthread_cond_wait(&d->cond, &d->lock);
+            continue;
+        }
+        /* Look again within 20 ms: a clear of the faults is not signalled. */
+        if (next - now > 20000)
+            next = now + 20000;
+        ts.tv_sec = (time_t)(next / 1000000);
+        ts.tv_nsec = (long)(next % 1000000) * 1000L;
+        pthread_cond_timedwait(&d->cond, &d->lock, &ts);
+    }
+    delays_resume(d, 0, 1);
+    pthread_mutex_unlock(&d->lock);
+    return NULL;
+}
+
+/* Suspends conn for ms. 1 when held; 0 when the listener is stopping (answer now). */
+static int delay_hold(struct mk_listener *l, struct MHD_Connection *conn, int64_t ms)
+{
+    struct mk_delays *d = l->delays;
+    struct delayed *x;
+
+    pthread_mutex_lock(&d->lock);
+    if (d->stop || (!d->started && pthread_create(&d->thread, NULL, delays_main, l) != 0)) {
+        pthread_mutex_unlock(&d->lock);
+        return 0;
+    }
+    d->started = 1;
+    x = cm_calloc(1, sizeof(*x));
+    x->conn = conn;
+    x->due_us = cm_mono_us() + ms * 1000;
+    x->cleared = atomic_load(&l->rt->faults.cleared);
+    MHD_suspend_connection(conn);
+    x->next = d->head;
+    d->head = x;
+    pthread_cond_signal(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+    return 1;
+}
+
+/* Resumes every held request and ends the delay thread; before the daemon stops. */
+static void delays_stop(struct mk_delays *d)
+{
+    int started;
+
+    pthread_mutex_lock(&d->lock);
+    d->stop = 1;
+    started = d->started;
+    pthread_cond_signal(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+    if (started)
+        pthread_join(d->thread, NULL);
+    pthread_mutex_lock(&d->lock);
+    delays_resume(d, 0, 1);
+    pthread_mutex_unlock(&d->lock);
+}
+
+static void delays_free(struct mk_delays *d)
+{
+    if (d == NULL)
+        return;
+    pthread_cond_destroy(&d->cond);
+    pthread_mutex_destroy(&d->lock);
+    free(d);
 }
 
 /* Sends resp; with truncate set, only half the body reaches the wire. */
@@ -229,7 +359,7 @@ static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn
     struct mhd_conn mc = {conn};
     struct mk_request req;
     struct mk_response resp;
-    struct mk_fault_hit hit = {0};
+    const struct mk_fault_hit *hit = &st->hit;
     struct cm_buf query;
     struct query_build qb = {&query};
     char peer[64], redacted[512];
@@ -280,21 +410,23 @@ static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn
         goto out;
     }
 
-    fired = mk_faults_match(&rt->faults, l->svc->name, method, url, &hit);
-    if (fired && hit.delay_ms > 0)
-        sleep_ms(hit.delay_ms);
-    if (fired && hit.kind == MK_FAULT_RESET) {
+    if (!st->matched) { /* a refusal before the body's end: no delay */
+        st->matched = 1;
+        st->fired = mk_faults_match(&rt->faults, l->svc->name, method, url, &st->hit);
+    }
+    fired = st->fired;
+    if (fired && hit->kind == MK_FAULT_RESET) {
         reset_connection(conn);
         mk_req_verdict(&req, "fault:reset");
         resp.status = 0;
         ret = MHD_NO;
     } else {
-        if (fired && hit.kind == MK_FAULT_STATUS) {
-            resp.status = hit.status;
-            if (hit.content_type)
-                cm_strlcpy(resp.content_type, hit.content_type, sizeof(resp.content_type));
-            cm_buf_puts(&resp.body, hit.body ? hit.body : "");
-            add_fault_headers(&resp, hit.headers);
+        if (fired && hit->kind == MK_FAULT_STATUS) {
+            resp.status = hit->status;
+            if (hit->content_type)
+                cm_strlcpy(resp.content_type, hit->content_type, sizeof(resp.content_type));
+            cm_buf_puts(&resp.body, hit->body ? hit->body : "");
+            add_fault_headers(&resp, hit->headers);
             mk_req_verdict(&req, "fault:status");
         } else if (st->too_big) {
             char *msg = too_big_message(rt);
@@ -306,13 +438,13 @@ static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn
             mk_route_dispatch(l->svc->ops->routes, &req, &resp);
             pthread_mutex_unlock(&l->svc->lock);
         }
-        if (fired && hit.kind == MK_FAULT_MALFORMED) {
+        if (fired && hit->kind == MK_FAULT_MALFORMED) {
             make_malformed(&resp);
             mk_req_verdict(&req, "fault:malformed");
-        } else if (fired && hit.kind == MK_FAULT_TRUNCATE) {
+        } else if (fired && hit->kind == MK_FAULT_TRUNCATE) {
             truncate = 1;
             mk_req_verdict(&req, "fault:truncate");
-        } else if (fired && hit.kind == MK_FAULT_DELAY && strcmp(req.verdict, "ok") == 0) {
+        } else if (fired && hit->kind == MK_FAULT_DELAY && strcmp(req.verdict, "ok") == 0) {
             mk_req_verdict(&req, "fault:delay");
         }
     }
@@ -328,10 +460,9 @@ static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn
     if (rt->cfg.verbose)
         cm_info("%s %s %s%s%s -> %d %s (%s)", l->svc->name, method, url, redacted[0] ? "?" : "",
                 redacted, resp.status, req.verdict, peer);
-    if (!(fired && hit.kind == MK_FAULT_RESET) && !st->abandoned)
+    if (!(fired && hit->kind == MK_FAULT_RESET) && !st->abandoned)
         ret = send_response(conn, &resp, truncate, req.now_ms);
 out:
-    mk_fault_hit_release(&hit);
     mk_resp_release(&resp);
     cm_buf_release(&query);
     return ret;
@@ -408,6 +539,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (st->answered)
         return MHD_YES;
+    if (l->svc && !st->matched) {
+        st->matched = 1;
+        st->fired = mk_faults_match(&l->rt->faults, l->svc->name, method, url, &st->hit);
+        if (st->fired && st->hit.delay_ms > 0 && delay_hold(l, conn, st->hit.delay_ms))
+            return MHD_YES; /* called again when resumed */
+    }
     return answer(l, conn, st, url, method);
 }
 
@@ -421,6 +558,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)toe;
     if (st) {
         cm_buf_release(&st->body);
+        mk_fault_hit_release(&st->hit);
         free(st);
         *req_cls = NULL;
     }
@@ -487,11 +625,13 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
                struct cm_err *err)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
-                     MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
+                     MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME;
     unsigned threads = rt->cfg.threads ? rt->cfg.threads : 1;
     int rc;
 
     l->rt = rt;
+    if (l->delays == NULL)
+        l->delays = delays_new();
     l->tls = tls;
     rc = bind_socket(addr, port, &l->fd, &l->port, err);
     if (rc)
@@ -529,8 +669,11 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
 void mk__unlisten(struct mk_listener *l)
 {
     if (l->daemon) {
+        delays_stop(l->delays);
         MHD_stop_daemon(l->daemon); /* closes the listening socket too */
         l->daemon = NULL;
     }
+    delays_free(l->delays);
+    l->delays = NULL;
     l->fd = -1;
 }

@@ -244,6 +244,50 @@ Test(runtime, clearing_faults_ends_a_delay_under_way)
     cr_assert_eq(status, 200);
 }
 
+Test(runtime, a_delayed_request_does_not_hold_up_the_others)
+{
+    pthread_t t;
+    long status = -1;
+    int polls;
+
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"path\":\"/ping\",\"kind\":\"delay\","
+                      "\"delay\":\"10m\"}",
+                      NULL, NULL),
+                 201);
+    cr_assert_eq(pthread_create(&t, NULL, delayed_ping, &status), 0);
+    for (polls = 0; polls < 10000 && fired() != 1; polls++)
+        ;
+    cr_assert_eq(fired(), 1, "the delayed request never arrived");
+    /* The listener has one thread: it serves the next client while the first one waits. */
+    cr_assert_eq(call("GET", demo_url, "/items/a", NULL, NULL, NULL), 200);
+    cr_assert_eq(status, -1, "the delayed request was answered early");
+    cr_assert_eq(call("DELETE", admin(), "/faults", NULL, NULL, NULL), 200);
+    pthread_join(t, NULL);
+    cr_assert_eq(status, 200);
+}
+
+Test(runtime, stopping_ends_a_delay_under_way)
+{
+    pthread_t t;
+    long status = -1;
+    int polls;
+
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"kind\":\"delay\",\"delay\":\"10m\"}", NULL, NULL),
+                 201);
+    cr_assert_eq(pthread_create(&t, NULL, delayed_ping, &status), 0);
+    for (polls = 0; polls < 10000 && fired() != 1; polls++)
+        ;
+    cr_assert_eq(fired(), 1, "the delayed request never arrived");
+    /* Held for 10 minutes, it must not keep the runtime from stopping (the runner's
+     * --timeout fails the test otherwise), and its client is let go. */
+    mk_runtime_free(rt);
+    rt = NULL;
+    pthread_join(t, NULL);
+    cr_assert_neq(status, -1);
+}
+
 Test(runtime, fault_reset_and_truncate_fail_the_client)
 {
     struct cm_http_request req = {0};
