@@ -1,60 +1,50 @@
 #!/usr/bin/env python3
 """startup.py: exec-to-ready time and idle RSS of `secmock serve`.
 
-Starts `secmock serve` N times with every service this build knows (from
-`secmock serve --list`), measures the wall time from exec to the ready file's
-appearance (median and p90 of N runs), then keeps one process up for a moment
-and reads its VmRSS from /proc.
+Starts `secmock serve` N times with every service this build knows (secmock_proc.services:
+every variant, as many as one process holds), measures the wall time from exec to the ready file's
+appearance (median and p90 of N runs), then keeps one process up for half a second and reads its
+VmRSS from /proc.
 
-usage: startup.py SECMOCK [--runs N]
+usage: startup.py SECMOCK [--runs N]     (tests/bench/bench.py imports measure())
 """
-import os, shutil, statistics, subprocess, sys, tempfile, time
+import os, statistics, sys, time
 
-def services(secmock):
-    out = subprocess.run([secmock, "serve", "--list"], capture_output=True, text=True, check=True)
-    names = []
-    for line in out.stdout.splitlines():
-        if line.startswith("  "):
-            names.append(line.strip())
-        elif line.strip():
-            names.append(line.split()[0])
-    # a type with variants is listed by its variants; its bare name is the default variant
-    typed = {n.split("-")[0] for n in names if "-" in n}
-    return [n for n in names if "-" in n or n not in typed]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import secmock_proc  # noqa: E402
+
 
 def one(secmock, svcs, keep=False):
-    d = tempfile.mkdtemp(prefix="secmock-bench-")
-    ready = os.path.join(d, "ready.json")
-    t0 = time.perf_counter()
-    p = subprocess.Popen([secmock, "serve", "--services", ",".join(svcs), "--ready-file", ready,
-                          "--tls-dir", d], stderr=subprocess.DEVNULL)
-    while not os.path.exists(ready):
-        if p.poll() is not None:
-            sys.exit(f"secmock serve exited with {p.returncode}")
-        time.sleep(0.0002)
-    dt = (time.perf_counter() - t0) * 1000
-    rss = None
-    if keep:
-        time.sleep(0.5)
-        with open(f"/proc/{p.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1]) / 1024
-    p.terminate()
-    p.wait(5)
-    shutil.rmtree(d, ignore_errors=True)
-    return dt, rss
+    s = secmock_proc.Serve(secmock, svcs)
+    try:
+        rss = None
+        if keep:
+            time.sleep(0.5)  # let the listener threads settle before reading the RSS
+            rss = secmock_proc.rss_kb(s.pid) / 1024
+        return s.ready_ms, rss
+    finally:
+        s.cleanup()
+
+
+def measure(secmock, runs=20):
+    """{services, median_ms, p90_ms, idle_rss_mb}."""
+    svcs = secmock_proc.services(secmock)
+    one(secmock, svcs)  # warm the page cache
+    times = sorted(one(secmock, svcs)[0] for _ in range(runs))
+    _, rss = one(secmock, svcs, keep=True)
+    return {"services": svcs, "median_ms": statistics.median(times),
+            "p90_ms": times[int(0.9 * (len(times) - 1))], "idle_rss_mb": rss}
+
 
 def main():
     secmock = sys.argv[1]
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 20
-    svcs = services(secmock)
-    one(secmock, svcs)  # warm the page cache
-    times = sorted(one(secmock, svcs)[0] for _ in range(runs))
-    _, rss = one(secmock, svcs, keep=True)
-    print(f"services: {','.join(svcs)}")
-    print(f"exec_to_ready_ms_median: {statistics.median(times):.2f}")
-    print(f"exec_to_ready_ms_p90: {times[int(0.9 * (len(times) - 1))]:.2f}")
-    print(f"idle_rss_mb: {rss:.1f}")
+    m = measure(secmock, runs)
+    print(f"services: {','.join(m['services'])}")
+    print(f"exec_to_ready_ms_median: {m['median_ms']:.2f}")
+    print(f"exec_to_ready_ms_p90: {m['p90_ms']:.2f}")
+    print(f"idle_rss_mb: {m['idle_rss_mb']:.1f}")
 
-main()
+
+if __name__ == "__main__":
+    main()
