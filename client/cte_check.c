@@ -34,6 +34,9 @@
     "Cloud Exchange: Settings > Plugins > the Mimecast configuration: Base URL (the region of "    \
     "login-<region>.mimecast.com), Application ID, Application Key, Access Key, Secret Key "       \
     "(Mimecast: Administration > Services > API Applications > Create Keys)"
+#define FIX_MM_CLIENT                                                                              \
+    "Cloud Exchange: Settings > Plugins > the Mimecast configuration: Base URL, Client ID and "    \
+    "Client Secret (Mimecast: Services > API and Platform Integrations > the API 2.0 application)"
 #define FIX_BYO_PACKAGE                                                                            \
     "Mimecast: the account needs the Bring Your Own Threat Intelligence package "                  \
     "(" RC_CTE_BYO_PACKAGE "); ask Mimecast to enable it"
@@ -144,8 +147,8 @@ static void judge_mimecast(const struct rc_cte_check_facts *f, const struct rc_c
                                                    : RC_MM_EXIT_FIX;
 
         said(what, sizeof(what), &c->account);
-        snprintf(fix, sizeof(fix), "%s%s%.200s", FIX_MM_KEYS, c->account.resolution[0] ? "; " : "",
-                 c->account.resolution);
+        snprintf(fix, sizeof(fix), "%s%s%.200s", p->api == 2 ? FIX_MM_CLIENT : FIX_MM_KEYS,
+                 c->account.resolution[0] ? "; " : "", c->account.resolution);
         rc_check_add(r, "mimecast.credentials", RC_CHECK_FAIL, code, fix, "'%s' (%s, %s): %s",
                      p->name, p->api == 2 ? "API 2.0" : "API 1.0", p->base_url, what);
         return;

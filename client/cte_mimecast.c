@@ -257,9 +257,19 @@ static void call_error(struct rc_cte_run *run, const struct rc_cte_plugin *p,
     cm_buf_release(&b);
 }
 
+/* A call that got no answer; or, rc CM_EAUTH, whose API 2.0 token was refused (the token
+ * call's status and code are in the log already). */
 static void conn_error(struct rc_cte_run *run, const struct rc_cte_plugin *p,
-                       const struct cm_err *err, const char *doing)
+                       const struct cm_err *err, int rc, const char *doing)
 {
+    if (rc == CM_EAUTH) {
+        rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1036", err->msg,
+                   "Check the Client ID and Client Secret of the plugin configuration (Mimecast: "
+                   "Services > API and Platform Integrations > the API 2.0 application).",
+                   "Incorrect client ID or client secret provided: no access token while %s.",
+                   doing);
+        return;
+    }
     run->log.conn_errors++;
     rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1021", err->msg,
                "Check the Base URL (the region of the account) and that this host can reach it.",
@@ -286,7 +296,7 @@ static int mm_json(struct rc_cte_run *run, const struct rc_cte_plugin *p, const 
     rc = mm_do(run, m, MM_AUTH_SESSION, path, "application/json", text, &resp, &err);
     free(text);
     if (rc) {
-        conn_error(run, p, &err, doing);
+        conn_error(run, p, &err, rc, doing);
         goto out;
     }
     *doc = cm_json_parse(resp.body.data, resp.body.len, "answer", NULL);
@@ -496,7 +506,7 @@ static int pull_feed(struct rc_cte_run *run, const struct rc_cte_plugin *p, cons
                    text, &resp, &err);
         free(text);
         if (rc) {
-            conn_error(run, p, &err, doing);
+            conn_error(run, p, &err, rc, doing);
             cm_http_response_release(&resp);
             return rc;
         }

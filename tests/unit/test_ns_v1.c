@@ -536,9 +536,9 @@ Test(ns_v1, file_hash_lists_names_the_profiles_and_their_state_not_their_values)
     const cJSON *it;
     int n = 0;
 
-    cr_assert_eq(nsfx_call(&fx, "POST", "/api/v1/fileHashLists", form, NULL, "token=" V1, NSFX_NOW,
-                           &r),
-                 200);
+    cr_assert_eq(
+        nsfx_call(&fx, "POST", "/api/v1/fileHashLists", form, NULL, "token=" V1, NSFX_NOW, &r),
+        200);
     doc = nsfx_body(&r);
     cr_assert_str_eq(cm_json_str(doc, "status", ""), "success");
     cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "data"))
@@ -560,9 +560,9 @@ Test(ns_v1, file_hash_lists_names_the_profiles_and_their_state_not_their_values)
     mk_resp_release(&r);
     cr_assert_str_eq(fx.verdict, "ok");
     /* the V1 token is required, as on every v1 endpoint; nothing changes */
-    cr_assert_eq(nsfx_call(&fx, "GET", "/api/v1/fileHashLists", NULL, "token=V2TOK", NULL,
-                           NSFX_NOW, &r),
-                 403);
+    cr_assert_eq(
+        nsfx_call(&fx, "GET", "/api/v1/fileHashLists", NULL, "token=V2TOK", NULL, NSFX_NOW, &r),
+        403);
     mk_resp_release(&r);
     cr_assert_str_eq(fx.verdict, "invalid_token");
     unchanged();
