@@ -253,14 +253,14 @@ static int query_of(const cJSON *p, enum mm_log_kind kind, const char *acct, str
         strcmp(cm_json_str(p, "a", ""), acct) != 0)
         return -1;
     q->kind = kind;
-    q->from = (int64_t)cm_json_num(p, "f", 0);
-    q->to = (int64_t)cm_json_num(p, "t", 0);
+    q->from = mm_token_int(p, "f", -MM_TOKEN_TIME_MAX, MM_TOKEN_TIME_MAX, 0);
+    q->to = mm_token_int(p, "t", -MM_TOKEN_TIME_MAX, MM_TOKEN_TIME_MAX, 0);
     q->oldest = cm_json_bool(p, "o", 0);
-    q->page_size = (int)cm_json_num(p, "s", 100);
-    *pos = (int64_t)cm_json_num(p, "p", -1);
-    q->routes = (int)cm_json_num(p, "r", 0);
+    q->page_size = (int)mm_token_int(p, "s", 0, INT32_MAX, 100);
+    *pos = mm_token_int(p, "p", -1, INT64_MAX / 2, -1); /* pos +- 1 stays in range */
+    q->routes = (int)mm_token_int(p, "r", 0, INT32_MAX, 0);
     cm_strlcpy(q->result, cm_json_str(p, "x", ""), sizeof(q->result));
-    q->tagged = (int)cm_json_num(p, "m", -1);
+    q->tagged = (int)mm_token_int(p, "m", -1, 1, -1);
     cm_strlcpy(q->field, cm_json_str(p, "sf", ""), sizeof(q->field));
     cm_strlcpy(q->text, cm_json_str(p, "q", ""), sizeof(q->text));
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "id"))

@@ -346,6 +346,13 @@ char *mm_token_seal(const struct mm_state *st, const cJSON *payload);
 /* Opens a token: the payload (caller frees) or NULL when it is malformed, tampered with
  * or sealed by another process. */
 cJSON *mm_token_open(const struct mm_state *st, const char *token);
+/* An integer member of an opened payload: dflt when absent, not a number or NaN, else the
+ * number cut to [lo, hi] (a payload is trusted for its origin, not for its range: no
+ * out-of-range conversion). */
+int64_t mm_token_int(const cJSON *payload, const char *key, int64_t lo, int64_t hi, int64_t dflt);
+/* The bound of a time in a token (ms from 1970, either way): beyond the end of 9999, past
+ * any date a client can write. */
+#define MM_TOKEN_TIME_MAX 253402300799999LL
 
 /* ---- ratelimit.c ---- */
 

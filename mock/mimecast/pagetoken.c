@@ -83,3 +83,16 @@ out:
     free(body);
     return doc;
 }
+
+int64_t mm_token_int(const cJSON *payload, const char *key, int64_t lo, int64_t hi, int64_t dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(payload, key);
+
+    if (!cJSON_IsNumber(v) || v->valuedouble != v->valuedouble)
+        return dflt;
+    if (v->valuedouble <= (double)lo)
+        return lo;
+    if (v->valuedouble >= (double)hi)
+        return hi;
+    return (int64_t)v->valuedouble;
+}

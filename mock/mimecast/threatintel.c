@@ -165,11 +165,11 @@ int mm_h_get_feed(struct mk_request *req, struct mk_response *resp)
                     "previous answer, or no token for the first file");
             goto out;
         }
-        q.start = (int64_t)cm_json_num(payload, "f", 0);
-        q.end = (int64_t)cm_json_num(payload, "t", 0);
+        q.start = mm_token_int(payload, "f", -MM_TOKEN_TIME_MAX, MM_TOKEN_TIME_MAX, 0);
+        q.end = mm_token_int(payload, "t", -MM_TOKEN_TIME_MAX, MM_TOKEN_TIME_MAX, 0);
         q.stix = cm_json_bool(payload, "x", 0);
         cm_strlcpy(q.type, cm_json_str(payload, "ft", "malware_customer"), sizeof(q.type));
-        pos = (size_t)cm_json_num(payload, "p", 0);
+        pos = (size_t)mm_token_int(payload, "p", 0, INT64_MAX, 0);
     } else if (read_feedq(req, resp, item, &q) != -1) {
         goto out;
     }
@@ -430,7 +430,7 @@ int mm_h_byo_list(struct mk_request *req, struct mk_response *resp)
                     "of an earlier answer, or an empty pageToken for the first page");
             goto out;
         }
-        pos = (int)cm_json_num(payload, "p", 0);
+        pos = (int)mm_token_int(payload, "p", 0, INT32_MAX, 0);
         desc = cm_json_bool(payload, "d", desc);
     }
     batches = cJSON_GetObjectItemCaseSensitive(ctx.acct->doc, "byo_batches");
