@@ -48,7 +48,8 @@ struct opts {
     unsigned jobs;
     unsigned shard_i, shard_n;
     int list, verbose, no_color;
-    int progress; /* -1 --no-progress, 0 neither, 1 --progress */
+    int progress;     /* -1 --no-progress, 0 neither, 1 --progress */
+    int explain_file; /* --explain names a file */
     const char *junit, *json, *html, *keep_logs, *secmock, *explain;
 };
 
@@ -316,12 +317,9 @@ static int explain(const char *name, struct hx_scenario *const *all, size_t nall
         if (strcmp(all[i]->name, name) == 0 || strcmp(all[i]->file, name) == 0)
             break;
     }
-    if (i == nall && load_errors && strstr(name, ".json") && access(name, R_OK) == 0)
+    if (i == nall && load_errors && o->explain_file)
         return 2; /* the file itself did not load: its error is above */
     if (i == nall) {
-        if (strstr(name, ".json") && access(name, R_OK) != 0)
-            fprintf(stderr, "secmock run: --explain: cannot read '%s': %s\n", name,
-                    strerror(errno));
         fprintf(stderr, "secmock run: --explain: no scenario is named '%s' in %s", name,
                 o->npaths ? "the paths given" : "./scenarios");
         n = hx_close_names(name, all, nall, close, sizeof(close) / sizeof(close[0]));
@@ -381,8 +379,16 @@ int hx_run_main(int argc, char **argv)
         usage(stderr);
         goto out;
     }
-    if (o.explain && strstr(o.explain, ".json") && access(o.explain, R_OK) == 0) {
+    if (o.explain && strlen(o.explain) > 5 &&
+        strcmp(o.explain + strlen(o.explain) - 5, ".json") == 0) {
         /* a file: explained on its own, whatever the paths hold */
+        if (access(o.explain, R_OK) != 0) {
+            fprintf(stderr, "secmock run: --explain: cannot read '%s': %s\n", o.explain,
+                    strerror(errno));
+            rc = 2;
+            goto out;
+        }
+        o.explain_file = 1;
         o.paths = cm_realloc(o.paths, sizeof(*o.paths));
         o.paths[0] = o.explain;
         o.npaths = 1;

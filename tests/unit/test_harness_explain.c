@@ -162,6 +162,7 @@ Test(harness_explain, unknown_name_lists_close_ones, .init = cr_redirect_stderr)
     cr_assert_eq(run_args("--explain", "mimecast/keys-befor-30-minutes", LIB "mimecast"), 2);
     cr_assert_eq(run_args("--explain", "zzz", LIB "demo"), 2);
     cr_assert_eq(run_args("--explain", "/no/such/file.json", NULL), 2);
+    cr_assert_eq(run_args("--explain", DATA "bad/unknown-step.json", NULL), 2);
     err = tt_read_all(cr_get_redirected_stderr());
     HAS(err, "secmock run: --explain: no scenario is named 'mimecast/keys-befor-30-minutes' in "
              "the paths given; the closest names:\n  "
@@ -170,6 +171,8 @@ Test(harness_explain, unknown_name_lists_close_ones, .init = cr_redirect_stderr)
              "--list shows them all)\n");
     HAS(err, "secmock run: --explain: cannot read '/no/such/file.json': No such file or "
              "directory\n");
+    HAS(err, "bad/unknown-step.json: steps[0]: unknown step");
+    cr_assert_null(strstr(err, "no scenario is named '" DATA "bad"), "the load error is enough");
     free(err);
 }
 
