@@ -11,6 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Line and column (from 1) of byte off of text. */
+static void position(const char *text, size_t off, size_t *line, size_t *col)
+{
+    size_t i;
+
+    *line = 1;
+    *col = 1;
+    for (i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else {
+            ++*col;
+        }
+    }
+}
+
 /* Nesting depth (arrays and objects, outside strings) of text at off. */
 static size_t depth_at(const char *text, size_t off)
 {
@@ -39,20 +56,13 @@ cJSON *cm_json_parse(const char *text, size_t len, const char *what, struct cm_e
 {
     const char *end = NULL;
     cJSON *doc;
-    size_t off, line = 1, col = 1, i;
+    size_t off, line, col;
 
     doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (doc != NULL)
         return doc;
     off = end && end >= text ? (size_t)(end - text) : 0;
-    for (i = 0; i < off && i < len; i++) {
-        if (text[i] == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
+    position(text, off < len ? off : len, &line, &col);
     if (len == 0)
         cm_fail(err, CM_EPARSE, "%s: empty, expected a JSON document", what);
     else if (depth_at(text, off < len ? off + 1 : len) > CJSON_NESTING_LIMIT)
@@ -61,6 +71,29 @@ cJSON *cm_json_parse(const char *text, size_t len, const char *what, struct cm_e
                 line, col, CJSON_NESTING_LIMIT);
     else
         cm_fail(err, CM_EPARSE, "%s: invalid JSON at line %zu, column %zu", what, line, col);
+    return NULL;
+}
+
+cJSON *cm_json_parse_whole(const char *text, size_t len, const char *what, struct cm_err *err)
+{
+    const char *end = NULL;
+    size_t off, line, col;
+    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+
+    if (doc == NULL)
+        return cm_json_parse(text, len, what, err);
+    off = end && end >= text ? (size_t)(end - text) : len;
+    while (off < len &&
+           (text[off] == ' ' || text[off] == '\t' || text[off] == '\r' || text[off] == '\n'))
+        off++;
+    if (off >= len)
+        return doc;
+    cJSON_Delete(doc);
+    position(text, off, &line, &col);
+    cm_fail(err, CM_EPARSE,
+            "%s: unexpected text after the JSON document at line %zu, column %zu (one document "
+            "per file or body)",
+            what, line, col);
     return NULL;
 }
 
@@ -84,7 +117,7 @@ cJSON *cm_json_load_file(const char *path, struct cm_err *err)
         cm_fail(err, rc, "cannot read '%s': %s", path, cm_strerror(rc));
         return NULL;
     }
-    doc = cm_json_parse(text, len, path, err);
+    doc = cm_json_parse_whole(text, len, path, err);
     free(text);
     return doc;
 }

@@ -19,7 +19,11 @@
  * describes the position in err, prefixed by what (a file name or "body").
  * Caller frees the result with cJSON_Delete(). */
 cJSON *cm_json_parse(const char *text, size_t len, const char *what, struct cm_err *err);
-/* Reads and parses a file (at most CM_JSON_FILE_MAX bytes). Caller frees with cJSON_Delete(). */
+/* The same, and only white space may follow the document (cm_json_parse() stops at its end and
+ * ignores the rest). */
+cJSON *cm_json_parse_whole(const char *text, size_t len, const char *what, struct cm_err *err);
+/* Reads and parses a file (at most CM_JSON_FILE_MAX bytes) as one whole document. Caller frees
+ * with cJSON_Delete(). */
 cJSON *cm_json_load_file(const char *path, struct cm_err *err);
 
 /* Typed look-ups that return dflt when the key is missing or of another type. Borrowed strings. */

@@ -24,7 +24,7 @@ static void admin_error(struct mk_response *resp, int status, const char *code, 
 static cJSON *body_json(struct mk_request *req, struct mk_response *resp)
 {
     struct cm_err err;
-    cJSON *doc = cm_json_parse(req->body, req->body_len, "body", &err);
+    cJSON *doc = cm_json_parse_whole(req->body, req->body_len, "body", &err);
 
     if (doc == NULL)
         admin_error(resp, 400, "invalid_json", err.msg);

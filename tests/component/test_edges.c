@@ -562,6 +562,25 @@ Test(edges, deep_json_on_admin_changes_nothing)
     probe_all();
 }
 
+Test(edges, admin_body_with_trailing_text_changes_nothing)
+{
+    static const char body[] = "{\"set\":\"2030-01-01T00:00:00Z\"} junk";
+    struct cm_http_response r;
+    cJSON *doc;
+
+    cr_assert_eq(call("admin", "POST", "/clock", NULL, body, sizeof(body) - 1, &r), 400);
+    doc = json_answer(&r, "clock");
+    cr_assert(strstr(cm_json_str(cJSON_GetObjectItem(doc, "error"), "message", ""),
+                     "unexpected text after the JSON document"),
+              "%s", cm_buf_str(&r.body));
+    cJSON_Delete(doc);
+    cm_http_response_release(&r);
+    cr_assert_eq(call("admin", "GET", "/clock", NULL, NULL, 0, &r), 200);
+    cr_assert_null(strstr(cm_buf_str(&r.body), "2030"), "%s", cm_buf_str(&r.body));
+    cm_http_response_release(&r);
+    probe_all();
+}
+
 Test(edges, nested_just_under_the_limit_is_survived)
 {
     /* 900 levels parse: the state's validation answers, and nothing recurses itself to death */

@@ -110,6 +110,23 @@ Test(edges_input, json_nesting_limit_named_in_the_message)
     cm_buf_release(&b);
 }
 
+Test(edges_input, one_whole_document_or_nothing)
+{
+    struct cm_err err = {{0}};
+    cJSON *doc;
+
+    doc = cm_json_parse_whole("{\"a\":1}\n\t \r\n", 12, "body", &err);
+    cr_assert_not_null(doc, "%s", err.msg);
+    cJSON_Delete(doc);
+    cr_assert_null(cm_json_parse_whole("{\"a\":1}\n} junk", 14, "body", &err));
+    cr_assert_str_eq(err.msg, "body: unexpected text after the JSON document at line 2, column 1 "
+                              "(one document per file or body)");
+    cr_assert_null(cm_json_parse_whole("{\"a\":1}{\"b\":2}", 14, "x.json", &err));
+    cr_assert(strstr(err.msg, "line 1, column 8"), "%s", err.msg);
+    cr_assert_null(cm_json_parse_whole("{\"a\":", 5, "body", &err));
+    cr_assert(strstr(err.msg, "invalid JSON at line 1"), "%s", err.msg);
+}
+
 Test(edges_input, mimecast_body_parser_has_its_own_limit)
 {
     struct cm_err err = {{0}};
@@ -171,6 +188,16 @@ Test(edges_scenario, truncated_file)
                                "  \"steps\": [\n    {\"advance\": \"1m\"},\n    {\"adv";
 
     refused(file_with("t.json", text, sizeof(text) - 1), "invalid JSON at line 6");
+}
+
+Test(edges_scenario, a_second_document_after_the_first)
+{
+    static const char text[] = "{\"name\": \"demo/x\", \"services\": {\"demo\": {}},"
+                               " \"steps\": [{\"advance\": \"1m\"}]}\n"
+                               "{\"name\": \"demo/y\"}\n";
+
+    refused(file_with("two.json", text, sizeof(text) - 1),
+            "unexpected text after the JSON document at line 2, column 1");
 }
 
 Test(edges_scenario, empty_file)
