@@ -188,13 +188,20 @@ def bench_ingest(secmock, count, work):
         s.cleanup()
 
 
-def bench_scenarios(secmock):
+def bench_scenarios(secmock, work):
+    report = os.path.join(work, "scenarios.json")
     t0 = time.perf_counter()
-    p = subprocess.run([secmock, "run", "scenarios", "--no-color"], cwd=root, capture_output=True,
-                       text=True)
+    p = subprocess.run([secmock, "run", "scenarios", "--no-color", "--json", report], cwd=root,
+                       capture_output=True, text=True)
     wall = time.perf_counter() - t0
     tail = [l for l in (p.stdout + p.stderr).splitlines() if l.strip()][-1:] or [""]
-    return {"wall_s": wall, "exit": p.returncode, "summary": tail[0].strip()}
+    times = []
+    if os.path.exists(report):
+        with open(report) as f:
+            times = sorted(((sc["duration_ms"] / 1000, sc["name"])
+                            for sc in json.load(f).get("scenarios", [])), reverse=True)
+    return {"wall_s": wall, "exit": p.returncode, "summary": tail[0].strip(),
+            "sum_s": sum(t for t, _ in times), "count": len(times), "slowest": times[:5]}
 
 
 JVM_NOTE = ("WireMock runs in a JVM: peers.sh warms each server for 2 s, short for its JIT, and on a "
@@ -337,9 +344,14 @@ def render(res, quick):
                        f"{g['rps']:,.0f} | {g['max_rss_mb']:.1f} MB | {g['output_mb']:.0f} MB |")
     if sc:
         out += ["", "## Scenario library (scenarios)", "",
-                "Command: `build/bench/secmock run scenarios` from the repository root (default jobs: "
+                "Command: `build/bench/secmock run scenarios --json <file>` from the repository root (jobs: "
                 f"the number of CPUs). Wall time {sc['wall_s']:.2f} s, exit status {sc['exit']} "
                 f"(`{sc['summary']}`).", ""]
+        if sc.get("count"):
+            out += [f"The {sc['count']} scenarios' own times add up to {sc['sum_s']:.1f} s "
+                    f"({sc['sum_s'] / sc['count'] * 1000:.0f} ms each on average: a mock process, "
+                    "one or more client processes, their exchanges). The slowest:", ""]
+            out += [f"- `{name}`: {t:.2f} s" for t, name in sc["slowest"]] + [""]
     out += ["## Known hot spots", "",
             "Profiled with `valgrind --tool=callgrind` on 2026-12-05 (instruction counts, so "
             "independent of the machine's load); re-profile after changing these paths.", "",
@@ -402,7 +414,7 @@ def main():
             step("ingest_1m", bench_ingest, secmock, 1000000, work)
             step("trivial", bench_trivial, secmock, work)
             step("mimecast", bench_mimecast, secmock, work)
-        step("scenarios", bench_scenarios, secmock)
+        step("scenarios", bench_scenarios, secmock, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     res["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
