@@ -27,7 +27,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define MM_MAX_PAGES 1000
+#define MM_MAX_PAGES      1000
+#define MM_FIND_PAGES     50 /* get-batches pages read looking for a lost batch */
+#define MM_FIND_PAGE_SIZE 100
 
 enum mm_auth { MM_AUTH_NONE, MM_AUTH_SESSION };
 
@@ -112,7 +114,7 @@ static int wait_hook(void *ud, const struct cm_http_response *resp, int64_t now_
 
 /* One POST; 0 when an answer came (any status), else CM_E* with err filled. */
 static int mm_do(struct rc_cte_run *run, struct rc_cte_mm *m, enum mm_auth auth, const char *path,
-                 const char *ctype, const char *body, struct cm_http_response *resp,
+                 const char *ctype, const char *body, int lost_final, struct cm_http_response *resp,
                  struct cm_err *err)
 {
     struct mm_call c;
@@ -138,6 +140,7 @@ static int mm_do(struct rc_cte_run *run, struct rc_cte_mm *m, enum mm_auth auth,
     req.headers = headers;
     req.body = body;
     req.body_len = strlen(body);
+    req.lost_final = lost_final;
     req.hooks = &hooks;
     rc = rc_http_do(run->ctx->http, &req, resp, err);
     free(url);
@@ -162,7 +165,7 @@ static int fetch_token(struct rc_cte_run *run, struct rc_cte_mm *m, struct cm_er
     rc_mm_form_escape(&form, s->client_secret);
     cm_http_response_init(&resp);
     rc = mm_do(run, m, MM_AUTH_NONE, "/oauth/token", "application/x-www-form-urlencoded",
-               cm_buf_str(&form), &resp, err);
+               cm_buf_str(&form), 0, &resp, err);
     cm_buf_release(&form);
     if (rc)
         goto out;
@@ -257,6 +260,15 @@ static void call_error(struct rc_cte_run *run, const struct rc_cte_plugin *p,
     cm_buf_release(&b);
 }
 
+void rc_cte_mm_unreachable(struct rc_cte_run *run, const struct rc_cte_plugin *p, const char *msg,
+                           const char *doing)
+{
+    run->log.conn_errors++;
+    rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1021", msg,
+               "Check the Base URL (the region of the account) and that this host can reach it.",
+               "Incorrect Mimecast base URL provided. Exception occurred while %s.", doing);
+}
+
 /* A call that got no answer; or, rc CM_EAUTH, whose API 2.0 token was refused (the token
  * call's status and code are in the log already). */
 static void conn_error(struct rc_cte_run *run, const struct rc_cte_plugin *p,
@@ -270,16 +282,14 @@ static void conn_error(struct rc_cte_run *run, const struct rc_cte_plugin *p,
                    doing);
         return;
     }
-    run->log.conn_errors++;
-    rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1021", err->msg,
-               "Check the Base URL (the region of the account) and that this host can reach it.",
-               "Incorrect Mimecast base URL provided. Exception occurred while %s.", doing);
+    rc_cte_mm_unreachable(run, p, err->msg, doing);
 }
 
 /* A JSON call: 0 and *doc on meta.status 200 without fail; else logs and fails. With
- * keep_fail, a 200 with fail entries is returned too (create-batch reads them). */
+ * keep_fail, a 200 with fail entries is returned too (create-batch reads them); with
+ * lost_final, a lost answer fails at once, unlogged, with the HTTP layer's last_lost set. */
 static int mm_json(struct rc_cte_run *run, const struct rc_cte_plugin *p, const char *path,
-                   const cJSON *body, int keep_fail, cJSON **doc, const char *doing)
+                   const cJSON *body, int keep_fail, int lost_final, cJSON **doc, const char *doing)
 {
     struct rc_cte_mm *m;
     struct cm_http_response resp;
@@ -293,8 +303,14 @@ static int mm_json(struct rc_cte_run *run, const struct rc_cte_plugin *p, const 
         return rc;
     text = cm_json_print(body);
     cm_http_response_init(&resp);
-    rc = mm_do(run, m, MM_AUTH_SESSION, path, "application/json", text, &resp, &err);
+    rc = mm_do(run, m, MM_AUTH_SESSION, path, "application/json", text, lost_final, &resp, &err);
     free(text);
+    if (rc && lost_final && run->ctx->http->last_lost) {
+        cm_strlcpy(run->lost_msg, err.msg, sizeof(run->lost_msg));
+        rc_cte_log(run, RC_CTE_WARN, p, NULL, err.msg, NULL,
+                   "No answer to a request while %s; asking Mimecast whether it was done.", doing);
+        goto out;
+    }
     if (rc) {
         conn_error(run, p, &err, rc, doing);
         goto out;
@@ -328,7 +344,7 @@ int rc_cte_mm_account(struct rc_cte_run *run, const struct rc_cte_plugin *p)
     int rc;
 
     cJSON_AddArrayToObject(body, "data");
-    rc = mm_json(run, p, "/api/account/get-account", body, 0, &doc, "validating credentials");
+    rc = mm_json(run, p, "/api/account/get-account", body, 0, 0, &doc, "validating credentials");
     cJSON_Delete(body);
     if (rc)
         return rc;
@@ -503,7 +519,7 @@ static int pull_feed(struct rc_cte_run *run, const struct rc_cte_plugin *p, cons
         cJSON_Delete(body);
         cm_http_response_init(&resp);
         rc = mm_do(run, m, MM_AUTH_SESSION, "/api/ttp/threat-intel/get-feed", "application/json",
-                   text, &resp, &err);
+                   text, 0, &resp, &err);
         free(text);
         if (rc) {
             conn_error(run, p, &err, rc, doing);
@@ -570,16 +586,15 @@ const char *rc_cte_mm_description(const char *comments)
 
 int rc_cte_mm_push_batch(struct rc_cte_run *run, const struct rc_cte_plugin *p, enum rc_cte_op op,
                          const char *const *values, const char *const *descriptions, size_t n,
-                         int *hash_count, int *quota)
+                         struct rc_cte_mm_batch *out)
 {
     cJSON *body = cJSON_CreateObject(), *d0 = cJSON_CreateObject(), *list, *it, *doc = NULL;
-    const cJSON *f, *e;
+    const cJSON *f, *e, *r0;
     struct cm_buf msgs;
     size_t i;
     int rc;
 
-    *hash_count = 0;
-    *quota = 0;
+    memset(out, 0, sizeof(*out));
     list = cJSON_AddArrayToObject(d0, "hashList");
     for (i = 0; i < n && i < RC_CTE_MM_BATCH; i++) {
         it = cJSON_CreateObject();
@@ -591,13 +606,17 @@ int rc_cte_mm_push_batch(struct rc_cte_run *run, const struct rc_cte_plugin *p, 
     }
     cJSON_AddStringToObject(d0, "operationType", rc_cte_op_name(op));
     cJSON_AddItemToArray(cJSON_AddArrayToObject(body, "data"), d0);
-    rc = mm_json(run, p, "/api/byo-threat-intelligence/create-batch", body, 1, &doc,
+    rc = mm_json(run, p, "/api/byo-threat-intelligence/create-batch", body, 1, 1, &doc,
                  "pushing file hashes");
     cJSON_Delete(body);
-    if (rc)
+    if (rc) {
+        out->lost = run->ctx->http->last_lost;
+        cm_strlcpy(out->error, run->lost_msg, sizeof(out->error));
         return rc;
-    *hash_count = (int)cm_json_num(
-        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "data"), 0), "hashCount", 0);
+    }
+    r0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "data"), 0);
+    out->hash_count = (int)cm_json_num(r0, "hashCount", 0);
+    cm_strlcpy(out->id, cm_json_str(r0, "batchIdToken", ""), sizeof(out->id));
     cm_buf_init(&msgs, 0);
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "fail"))
     {
@@ -606,13 +625,13 @@ int rc_cte_mm_push_batch(struct rc_cte_run *run, const struct rc_cte_plugin *p, 
             const char *m = cm_json_str(e, "message", "");
 
             if (strstr(m, RC_CTE_QUOTA_MESSAGE))
-                *quota = 1;
+                out->quota = 1;
             if (msgs.len)
                 cm_buf_puts(&msgs, "; ");
             cm_buf_puts(&msgs, m);
         }
     }
-    if (*quota) {
+    if (out->quota) {
         rc_cte_log(run, RC_CTE_ERROR, p, "CTE_1036", cm_buf_str(&msgs),
                    "Free quota in the Mimecast account's Bring Your Own Threat Intelligence "
                    "(delete old batches) or ask Mimecast for a larger quota; the hashes not "
@@ -629,4 +648,88 @@ int rc_cte_mm_push_batch(struct rc_cte_run *run, const struct rc_cte_plugin *p, 
     cm_buf_release(&msgs);
     cJSON_Delete(doc);
     return rc;
+}
+
+/* ---- get-batches ---- */
+
+/* A BYO time ("2026-03-02T09:00:00.000Z[UTC]", the zone name in brackets dropped). */
+static int byo_time(const char *s, int64_t *ms)
+{
+    char t[64];
+    size_t i;
+
+    for (i = 0; s[i] && s[i] != '[' && i + 1 < sizeof(t); i++)
+        t[i] = s[i];
+    t[i] = '\0';
+    return rc_mm_time_parse(t, ms);
+}
+
+static int has_id(const cJSON *known, const char *id)
+{
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, known)
+    {
+        if (cJSON_IsString(e) && strcmp(e->valuestring, id) == 0)
+            return 1;
+        if (strcmp(cm_json_str(e, "id", ""), id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int rc_cte_mm_find_batch(struct rc_cte_run *run, const struct rc_cte_plugin *p, enum rc_cte_op op,
+                         size_t n, int64_t since_ms, const cJSON *known, char *id, size_t id_size,
+                         int *found)
+{
+    char token[1024] = "";
+    int pages, rc = 0, older = 0;
+
+    *found = 0;
+    id[0] = '\0';
+    for (pages = 0; pages < MM_FIND_PAGES && !older && !*found; pages++) {
+        cJSON *body = cJSON_CreateObject(), *pag, *d0, *doc = NULL;
+        const cJSON *b;
+
+        pag = cJSON_AddObjectToObject(cJSON_AddObjectToObject(body, "meta"), "pagination");
+        cJSON_AddNumberToObject(pag, "pageSize", MM_FIND_PAGE_SIZE);
+        if (*token)
+            cJSON_AddStringToObject(pag, "pageToken", token);
+        d0 = cJSON_CreateObject();
+        cJSON_AddStringToObject(d0, "order", "DESC");
+        cJSON_AddStringToObject(d0, "sortBy", "CREATE_TIME");
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(body, "data"), d0);
+        rc = mm_json(run, p, "/api/byo-threat-intelligence/get-batches", body, 0, 0, &doc,
+                     "looking for a batch whose answer was lost");
+        cJSON_Delete(body);
+        if (rc)
+            return rc;
+        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(doc, "data"))
+        {
+            const char *bid = cm_json_str(b, "id", "");
+            int64_t t;
+
+            if (byo_time(cm_json_str(b, "createTime", ""), &t) != 0)
+                continue;
+            if (t < since_ms - RC_CTE_MM_SKEW_MS) {
+                older = 1; /* newest first: the rest is older still */
+                break;
+            }
+            if (strcmp(cm_json_str(b, "operationType", ""), rc_cte_op_name(op)) != 0 ||
+                (size_t)cm_json_num(b, "hashCount", -1) != n || !*bid || has_id(known, bid))
+                continue;
+            *found = 1;
+            cm_strlcpy(id, bid, id_size);
+            break;
+        }
+        cm_strlcpy(token,
+                   cm_json_str(cJSON_GetObjectItemCaseSensitive(
+                                   cJSON_GetObjectItemCaseSensitive(doc, "meta"), "pagination"),
+                               "next", ""),
+                   sizeof(token));
+        cJSON_Delete(doc);
+        if (!*token)
+            break;
+    }
+    return 0;
 }

@@ -30,6 +30,7 @@
 #define RC_CTE_MM_BATCH      1000 /* PUSH_HASH_BATCH_SIZE */
 #define RC_CTE_MM_DESC_MAX   20   /* Mimecast's description limit */
 #define RC_CTE_MM_PROVIDER   "NetskopeCE"
+#define RC_CTE_MM_SKEW_MS    (5LL * 60 * 1000) /* client and Mimecast clocks may differ (ours) */
 #define RC_CTE_RETRACT_DESC  "Retracting File Hash"
 #define RC_CTE_NS_MAX_HASHES 300000 /* MAX_PUSH_INDICATORS */
 #define RC_CTE_QUOTA_MESSAGE "Quota not available to create the batch"
@@ -69,6 +70,7 @@ struct rc_cte_run {
     struct rc_cte_mm *mm;         /* one per plugin of cfg (used for Mimecast ones) */
     int64_t now;                  /* the cycle's start on the client clock */
     struct cm_progress *progress; /* sync's progress line (client/progress.h), or NULL; owned */
+    char lost_msg[512];           /* the HTTP layer's message of the last lost answer */
 };
 
 void rc_cte_run_init(struct rc_cte_run *run, struct rc_ctx *ctx, const struct rc_cte_config *cfg,
@@ -116,11 +118,31 @@ int rc_cte_mm_account(struct rc_cte_run *run, const struct rc_cte_plugin *p);
  * in collect as members instead of being stored. *pulled = indicators seen. */
 int rc_cte_mm_pull(struct rc_cte_run *run, const struct rc_cte_plugin *p, int64_t start_ms,
                    cJSON *collect, int *pulled);
+/* What one create-batch did. */
+struct rc_cte_mm_batch {
+    int hash_count;  /* data[0].hashCount */
+    int quota;       /* Mimecast answered the quota error */
+    int lost;        /* no answer (none came, or it was cut short): the batch may exist or not */
+    char id[64];     /* data[0].batchIdToken; "" when none */
+    char error[512]; /* with lost: what the HTTP layer said */
+};
+
 /* One create-batch of at most RC_CTE_MM_BATCH hashes; descriptions may be NULL (one per value).
- * *quota = 1 when Mimecast answered the quota error. */
+ * 0, or a negative code: logged, except a lost answer (out->lost), which is not retried: the
+ * caller asks rc_cte_mm_find_batch() whether Mimecast created the batch before sending again. */
 int rc_cte_mm_push_batch(struct rc_cte_run *run, const struct rc_cte_plugin *p, enum rc_cte_op op,
                          const char *const *values, const char *const *descriptions, size_t n,
-                         int *hash_count, int *quota);
+                         struct rc_cte_mm_batch *out);
+/* Logs that Mimecast could not be reached while doing (CTE_1021), msg the cause; counted. */
+void rc_cte_mm_unreachable(struct rc_cte_run *run, const struct rc_cte_plugin *p, const char *msg,
+                           const char *doing);
+/* Looks with get-batches (newest first) for a batch of operation op and n hashes created at or
+ * after since_ms (less RC_CTE_MM_SKEW_MS, the clocks' skew allowed) whose id is not in known (an
+ * array of ids, or of {"id"} objects: the batches already accounted for; may be NULL). 0 and
+ * *found (1: its id copied to id), or a negative code after logging. */
+int rc_cte_mm_find_batch(struct rc_cte_run *run, const struct rc_cte_plugin *p, enum rc_cte_op op,
+                         size_t n, int64_t since_ms, const cJSON *known, char *id, size_t id_size,
+                         int *found);
 /* The BYO description of a value's comments: kept when at most 20 characters, else "" (the
  * plugin's rule, [plg] push_hashes). Returns a pointer into comments or to "". */
 const char *rc_cte_mm_description(const char *comments);

@@ -15,7 +15,9 @@
 #include "common/timeutil.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,10 +67,44 @@ static cJSON *child(cJSON *o, const char *key)
     return c;
 }
 
+/* Removes "<path>.tmp.<pid>" files (cm_write_file_atomic's) whose process is gone: a run
+ * killed while replacing the store leaves its temporary file behind. */
+static void remove_stale_temps(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    char *dir = slash ? cm_strndup(path, (size_t)(slash - path) + (slash == path)) : cm_strdup(".");
+    char *prefix = cm_asprintf("%s.tmp.", base), *full;
+    size_t plen = strlen(prefix);
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    while (d && (e = readdir(d)) != NULL) {
+        char *end;
+        long pid;
+
+        if (strncmp(e->d_name, prefix, plen) != 0 || !isdigit((unsigned char)e->d_name[plen]))
+            continue;
+        errno = 0;
+        pid = strtol(e->d_name + plen, &end, 10);
+        if (*end || errno || pid <= 0 || pid == (long)getpid() ||
+            !(kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+            continue;
+        full = cm_asprintf("%s/%s", dir, e->d_name);
+        unlink(full);
+        free(full);
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    free(dir);
+}
+
 int rc_cte_store_load(struct rc_cte_store *s, const char *path, struct cm_err *err)
 {
     memset(s, 0, sizeof(s[0]));
     s->path = cm_strdup(path);
+    if (path)
+        remove_stale_temps(path);
     if (path && access(path, F_OK) == 0) {
         s->root = cm_json_load_file(path, err);
         if (s->root == NULL)

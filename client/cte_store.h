@@ -61,7 +61,9 @@ struct rc_cte_report {
 
 enum rc_cte_merge { RC_CTE_INVALID = -1, RC_CTE_NEW = 0, RC_CTE_NEW_SOURCE = 1, RC_CTE_AGAIN = 2 };
 
-/* Loads path (a missing file is an empty store). CM_EPARSE/CM_EIO with err. path may be NULL. */
+/* Loads path (a missing file is an empty store), first removing the temporary files
+ * ("<path>.tmp.<pid>") of runs killed while saving, whose process is gone. CM_EPARSE/CM_EIO
+ * with err. path may be NULL. */
 int rc_cte_store_load(struct rc_cte_store *s, const char *path, struct cm_err *err);
 int rc_cte_store_save(struct rc_cte_store *s, struct cm_err *err);
 void rc_cte_store_release(struct rc_cte_store *s);

@@ -17,11 +17,19 @@
  * Restart safety: a value is marked shared to a Mimecast destination only
  * once its batch was accepted, and the store is saved after each batch; a
  * run stopped between two batches sends the rest, and nothing twice, when
- * it runs again. A Netskope list is idempotent (the whole list each time).
+ * it runs again. create-batch has no idempotency key, so each batch is
+ * saved as in flight ("byo_in_flight": its values, operation and time)
+ * before it is sent; when its answer is lost (within the run) or a run finds
+ * one left in flight, get-batches says whether Mimecast made it: a batch of
+ * that operation and size created since, whose id is not among the recent
+ * accepted ones ("byo_batches"). Found, the values are marked shared; not,
+ * the batch is sent again. A Netskope list is idempotent (the whole list
+ * each time).
  *
  * Per-configuration state (in the store's "plugins"): "last_pull_at",
  * "checkpoint" (Mimecast: where the next feed pull starts), "iterator"
- * (Netskope, cte_netskope.c), and "last_pull" / "last_share" records
+ * (Netskope, cte_netskope.c), "byo_in_flight" and "byo_batches" (a
+ * Mimecast destination, above), and "last_pull" / "last_share" records
  * ({"at", "success", "count", "message"}) for `cte status`.
  */
 #include "client/cte_sync.h"
@@ -268,6 +276,172 @@ static int share_netskope(struct rc_cte_run *run, const struct rc_cte_sharing *s
     return rc ? rc : (int)(ps.n > INT32_MAX ? INT32_MAX : (int)ps.n);
 }
 
+/* ---- batches in flight ---- */
+
+#define RECENT_KEEP_MS (3600LL * 1000) /* accepted batch ids kept this long (ours) */
+
+/* Records a batch about to be sent to dest as in flight, and saves: a lost answer, or a run
+ * killed before the acceptance was saved, is then looked for with get-batches instead of being
+ * sent again. Shape: "byo_in_flight": {"source", "key", "operation", "sent_at", "provider",
+ * "values": [...]} in dest's plugin state. */
+static void in_flight_record(struct rc_cte_run *run, const struct rc_cte_sharing *sh,
+                             enum rc_cte_op op, const char *key, const char *const *values,
+                             size_t n)
+{
+    cJSON *state = rc_cte_store_plugin(run->store, sh->dest->name), *r, *arr;
+    struct cm_err err = {{0}};
+    int64_t now = run->now;
+    size_t k;
+
+    rc_clock_now(run->ctx->clock, &now, &err);
+    r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "source", sh->source->name);
+    cJSON_AddStringToObject(r, "key", key);
+    cJSON_AddStringToObject(r, "operation", rc_cte_op_name(op));
+    cJSON_AddStringToObject(r, "provider", RC_CTE_MM_PROVIDER);
+    state_set_time(r, "sent_at", now);
+    arr = cJSON_AddArrayToObject(r, "values");
+    for (k = 0; k < n; k++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(values[k]));
+    cJSON_DeleteItemFromObjectCaseSensitive(state, "byo_in_flight");
+    cJSON_AddItemToObject(state, "byo_in_flight", r);
+    save(run);
+}
+
+/* The in-flight batch is accepted (id, "" when unknown): its values are marked, the record
+ * dropped, the id kept among the recent ones (so a later look-up does not take it for another
+ * batch), and the store saved. */
+static void in_flight_accepted(struct rc_cte_run *run, const struct rc_cte_plugin *dest,
+                               const char *id)
+{
+    cJSON *state = rc_cte_store_plugin(run->store, dest->name), *r, *recent, *e, *next, *o;
+    const cJSON *v;
+    struct cm_err err = {{0}};
+    int64_t now = run->now, at;
+
+    rc_clock_now(run->ctx->clock, &now, &err);
+    r = cJSON_GetObjectItemCaseSensitive(state, "byo_in_flight");
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(r, "values"))
+    {
+        if (cJSON_IsString(v))
+            rc_cte_store_mark(run->store, v->valuestring, cm_json_str(r, "source", ""),
+                              cm_json_str(r, "key", "shared"), dest->name);
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(state, "byo_in_flight");
+    recent = cJSON_GetObjectItemCaseSensitive(state, "byo_batches");
+    if (!cJSON_IsArray(recent)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(state, "byo_batches");
+        recent = cJSON_AddArrayToObject(state, "byo_batches");
+    }
+    for (e = recent->child; e; e = next) {
+        next = e->next;
+        at = state_time(e, "at", 0);
+        if (at < now - RECENT_KEEP_MS)
+            cJSON_Delete(cJSON_DetachItemViaPointer(recent, e));
+    }
+    if (id && *id) {
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", id);
+        state_set_time(o, "at", now);
+        cJSON_AddItemToArray(recent, o);
+    }
+    save(run);
+}
+
+static void in_flight_forget(struct rc_cte_run *run, const struct rc_cte_plugin *dest)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(rc_cte_store_plugin(run->store, dest->name),
+                                            "byo_in_flight");
+    save(run);
+}
+
+/* Asks get-batches whether the in-flight batch of dest exists: 0 and *found, or a negative
+ * code (logged). */
+static int in_flight_find(struct rc_cte_run *run, const struct rc_cte_plugin *dest, char *id,
+                          size_t id_size, int *found)
+{
+    cJSON *state = rc_cte_store_plugin(run->store, dest->name);
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(state, "byo_in_flight");
+    enum rc_cte_op op = RC_CTE_OP_BLOCK;
+    int o;
+
+    for (o = RC_CTE_OP_ALLOW; o <= RC_CTE_OP_DELETE; o++)
+        if (strcmp(rc_cte_op_name((enum rc_cte_op)o), cm_json_str(r, "operation", "")) == 0)
+            op = (enum rc_cte_op)o;
+    return rc_cte_mm_find_batch(
+        run, dest, op, (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "values")),
+        state_time(r, "sent_at", run->now), cJSON_GetObjectItemCaseSensitive(state, "byo_batches"),
+        id, id_size, found);
+}
+
+/* A batch left in flight by an earlier run (killed, or its answer lost on every try): found
+ * with get-batches, its values are marked as shared; not found, the record is dropped and the
+ * values, unmarked, are sent again. 0, or a negative code (the record kept: nothing may be sent
+ * to dest until it is resolved). */
+static int in_flight_resolve(struct rc_cte_run *run, const struct rc_cte_plugin *dest)
+{
+    cJSON *state = rc_cte_store_plugin(run->store, dest->name);
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(state, "byo_in_flight");
+    char id[64];
+    int found, rc, n;
+
+    if (!cJSON_IsObject(r))
+        return 0;
+    n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "values"));
+    if ((rc = in_flight_find(run, dest, id, sizeof(id), &found)) != 0)
+        return rc;
+    if (found) {
+        rc_cte_log(run, RC_CTE_INFO, dest, NULL, NULL, NULL,
+                   "The batch of %d file hash(es) sent before the last stop was accepted (batch "
+                   "%s); marked shared, not sent again.",
+                   n, id);
+        in_flight_accepted(run, dest, id);
+    } else {
+        rc_cte_log(run, RC_CTE_INFO, dest, NULL, NULL, NULL,
+                   "The batch of %d file hash(es) sent before the last stop did not reach "
+                   "Mimecast; sending it again.",
+                   n);
+        in_flight_forget(run, dest);
+    }
+    return 0;
+}
+
+/* One batch: recorded in flight, sent; a lost answer is looked for with get-batches and the
+ * batch sent again only when Mimecast does not have it, up to the retry policy's tries. 0 once
+ * accepted (marked, saved), or a negative code. */
+static int mm_batch(struct rc_cte_run *run, const struct rc_cte_sharing *sh, enum rc_cte_op op,
+                    const char *key, const char *const *values, const char *const *descs, size_t n)
+{
+    struct rc_cte_mm_batch res;
+    int tries = run->ctx->http->opts.retry.attempts, t, rc = 0, found;
+    char id[64];
+
+    in_flight_record(run, sh, op, key, values, n);
+    for (t = 0; t < (tries < 1 ? 1 : tries); t++) {
+        rc = rc_cte_mm_push_batch(run, sh->dest, op, values, descs, n, &res);
+        if (rc == 0) {
+            in_flight_accepted(run, sh->dest, res.id);
+            return 0;
+        }
+        if (!res.lost) { /* answered: no batch was made */
+            in_flight_forget(run, sh->dest);
+            return rc;
+        }
+        if ((rc = in_flight_find(run, sh->dest, id, sizeof(id), &found)) != 0)
+            return rc; /* kept in flight: the next run looks again */
+        if (found) {
+            rc_cte_log(run, RC_CTE_INFO, sh->dest, NULL, NULL, NULL,
+                       "Mimecast had accepted the batch of %zu file hash(es) whose answer was "
+                       "lost (batch %s); not sent again.",
+                       n, id);
+            in_flight_accepted(run, sh->dest, id);
+            return 0;
+        }
+    }
+    rc_cte_mm_unreachable(run, sh->dest, res.error, "pushing file hashes");
+    return rc ? rc : CM_ECONN; /* still in flight: the next run looks for it first */
+}
+
 /* Sends picks in batches of 1000; marks each batch (key) once accepted and saves. Returns the
  * number sent, or a negative code (after what could be sent was marked). */
 static int mm_batches(struct rc_cte_run *run, const struct rc_cte_sharing *sh, struct picks *ps,
@@ -277,7 +451,7 @@ static int mm_batches(struct rc_cte_run *run, const struct rc_cte_sharing *sh, s
     const char **values = cm_calloc(RC_CTE_MM_BATCH, sizeof(*values));
     const char **descs = cm_calloc(RC_CTE_MM_BATCH, sizeof(*descs));
     size_t i = 0, k, n;
-    int rc = 0, count, quota, sent = 0;
+    int rc = 0, sent = 0;
 
     while (i < ps->n) {
         n = ps->n - i < RC_CTE_MM_BATCH ? ps->n - i : RC_CTE_MM_BATCH;
@@ -288,12 +462,9 @@ static int mm_batches(struct rc_cte_run *run, const struct rc_cte_sharing *sh, s
             values[k] = ps->v[i + k].value;
             descs[k] = desc ? desc : ps->v[i + k].comments;
         }
-        rc = rc_cte_mm_push_batch(run, sh->dest, op, values, descs, n, &count, &quota);
+        rc = mm_batch(run, sh, op, key, values, descs, n);
         if (rc)
             break;
-        for (k = 0; k < n; k++)
-            rc_cte_store_mark(run->store, values[k], sh->source->name, key, sh->dest->name);
-        save(run);
         sent += (int)n;
         i += n;
     }
@@ -319,6 +490,8 @@ static int share_mimecast(struct rc_cte_run *run, const struct rc_cte_sharing *s
                    "account, hence Hashes cannot be shared.");
         return CM_EAUTH;
     }
+    if ((rc = in_flight_resolve(run, sh->dest)) != 0)
+        return rc;
     select_iocs(run, sh, NOT_SHARED, &ps);
     if (ps.n == 0) {
         rc_cte_log(run, RC_CTE_INFO, sh->dest, NULL, NULL, NULL,

@@ -255,6 +255,7 @@ int rc_http_do(struct rc_http *h, const struct rc_http_req *req, struct cm_http_
     h->last_attempts = 0;
     h->last_waited_ms = 0;
     h->last_used_retry_url = 0;
+    h->last_lost = 0;
     cm_buf_init(&shown, 0);
     rc_redact_url(req->url, &shown);
     creq.method = req->method ? req->method : "GET";
@@ -299,7 +300,9 @@ int rc_http_do(struct rc_http *h, const struct rc_http_req *req, struct cm_http_
         if (rc) {
             if (req->retry_url && !h->last_used_retry_url)
                 h->last_used_retry_url = 1;
-            if (last || !transport_retryable(rc, resp)) {
+            if (req->lost_final && transport_retryable(rc, resp))
+                h->last_lost = 1;
+            if (last || !transport_retryable(rc, resp) || h->last_lost) {
                 cm_fail(err, rc, "cannot reach '%s': %s (%d %s)", cm_buf_str(&shown),
                         resp->error[0] ? resp->error : cm_strerror(rc), attempt + 1,
                         attempt ? "tries" : "try");

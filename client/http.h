@@ -93,6 +93,11 @@ struct rc_http_req {
      * url. For an iterator whose "next" moves on once the server has served the page: the
      * retries of a lost "next" ask "resend". An error status is retried on url. */
     const char *retry_url;
+    /* Non-zero: a lost answer (none came, or it was cut short) ends the call at once, with
+     * last_lost set, instead of being retried; for a request that is not idempotent
+     * (Mimecast's create-batch), whose caller first asks the server whether it was done.
+     * Error statuses are retried as usual. */
+    int lost_final;
     const char *const *headers; /* NULL-terminated "Name: value" lines; may be NULL */
     const char *body;           /* may be NULL */
     size_t body_len;
@@ -111,7 +116,7 @@ struct rc_http_opts {
 /*
  * struct rc_http: options (owned copies), the clock (borrowed), the jitter
  * generator and the transport. Callers may set transport (tests inject a
- * fake) and read last_attempts / last_waited_ms / last_used_retry_url after
+ * fake) and read last_attempts / last_waited_ms / last_used_retry_url / last_lost after
  * a call; nothing else.
  */
 struct rc_http {
@@ -122,6 +127,7 @@ struct rc_http {
     int last_attempts;         /* tries made by the last rc_http_do() */
     int64_t last_waited_ms;    /* total waited between them */
     int last_used_retry_url;   /* non-zero: the last call's later tries went to its retry_url */
+    int last_lost;             /* the last call ended on a lost answer (its req.lost_final) */
 };
 
 struct rc_http *rc_http_new(const struct rc_http_opts *opts, struct rc_clock *clock);

@@ -9,22 +9,32 @@
  * package) and create-batch, recording every hash it received, and can fail
  * one batch (a 500) or answer the quota error.
  *
+ * It also keeps the batches it made for get-batches (newest first), and can
+ * lose one create-batch answer after making the batch, lose a request
+ * before it arrives, or stand for a kill: keep a copy of the store as it is
+ * when a batch arrives and refuse every later connection.
+ *
  * Covered: batches of at most 1000, descriptions, the package check, the
  * quota stopping the push, a failed batch then a restart sending the rest
  * and nothing twice, re-reported values sent again, the placeholder, the
- * cycle step on the virtual clock.
+ * cycle step on the virtual clock, a lost create-batch answer looked for
+ * with get-batches instead of sent again, the temporary files of killed
+ * runs removed.
  */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "client/cte_sync.h"
 #include "common/json.h"
 #include "common/mem.h"
+#include "common/timeutil.h"
 
 #define T0 1772442000000LL /* 2026-03-02T09:00:00Z */
 
@@ -48,7 +58,17 @@ static struct {
     int page;           /* > 0: a real iterator, this many alerts a page (epoch, next, resend) */
     int pos, last_start;
     char last_op[32]; /* the last iterator operation */
+    int create_calls; /* create-batch requests, answered or not */
+    int lost_batch;   /* this create-batch call (1-based) makes its batch, its answer is lost */
+    int drop_batch;   /* this create-batch call never arrives (reset before it is read) */
+    int kill_batch;   /* at this call (batch made): a copy of the store, then no connection */
+    int down;         /* every request is refused */
+    int get_batches;  /* get-batches calls */
+    cJSON *made;      /* the batches made: [{"id", "operationType", "hashCount", "createTime"}] */
 } fk;
+
+static struct rc_clock *run_clock; /* the running command's clock, for createTime */
+static char store_path[128];
 
 static const char *path_of(const char *url)
 {
@@ -151,12 +171,60 @@ static void serve_batch(const struct cm_http_request *req, struct cm_http_respon
         else
             cJSON_AddNumberToObject(fk.received, v, 1);
     }
+    {
+        cJSON *b = cJSON_CreateObject();
+        char id[16], t[40], ct[48];
+
+        snprintf(id, sizeof(id), "b%d", call);
+        cm_time_format(run_clock ? run_clock->fake_now_ms : T0, t, sizeof(t));
+        snprintf(ct, sizeof(ct), "%s[UTC]", t);
+        cJSON_AddStringToObject(b, "id", id);
+        cJSON_AddStringToObject(b, "operationType", cm_json_str(d0, "operationType", ""));
+        cJSON_AddNumberToObject(b, "hashCount", n);
+        cJSON_AddStringToObject(b, "createTime", ct);
+        cJSON_AddStringToObject(b, "status", "COMPLETED");
+        cJSON_InsertItemInArray(fk.made, 0, b); /* newest first */
+    }
     snprintf(out, sizeof(out),
              "{\"meta\":{\"status\":200},\"data\":[{\"hashCount\":%d,\"batchIdToken\":\"b%d\"}],"
              "\"fail\":[]}",
              n, call);
     answer(resp, 200, out);
     cJSON_Delete(body);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char cmd[512];
+
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* create-batch with the lost answers, drops and kills the test asked for. */
+static int create_batch(const struct cm_http_request *req, struct cm_http_response *resp)
+{
+    char kept[160];
+
+    fk.create_calls++;
+    if (fk.create_calls == fk.drop_batch) {
+        snprintf(resp->error, sizeof(resp->error), "Connection reset by peer");
+        resp->status = 0;
+        return CM_ECONN;
+    }
+    serve_batch(req, resp);
+    if (fk.create_calls == fk.kill_batch) {
+        snprintf(kept, sizeof(kept), "%s.killed", store_path);
+        copy_file(store_path, kept);
+        fk.down = 1;
+    }
+    if (fk.create_calls == fk.lost_batch || fk.create_calls == fk.kill_batch) {
+        cm_buf_reset(&resp->body);
+        snprintf(resp->error, sizeof(resp->error), "transfer closed with 40 bytes remaining");
+        resp->status = 0;
+        return CM_ECONN;
+    }
+    return 0;
 }
 
 static int fake_transport(const struct cm_http_request *req, struct cm_http_response *resp)
@@ -167,6 +235,11 @@ static int fake_transport(const struct cm_http_request *req, struct cm_http_resp
     cm_buf_reset(&resp->headers);
     resp->curl_code = 0;
     resp->error[0] = '\0';
+    if (fk.down) {
+        snprintf(resp->error, sizeof(resp->error), "Connection refused");
+        resp->status = 0;
+        return CM_ECONN;
+    }
     if (strncmp(path, "/api/v2/events/dataexport/alerts/malware", 40) == 0) {
         const char *op = strstr(req->url, "operation=");
 
@@ -204,7 +277,17 @@ static int fake_transport(const struct cm_http_request *req, struct cm_http_resp
                       : "{\"meta\":{\"status\":200},\"data\":[{\"accountName\":\"Acme\","
                         "\"packages\":[\"Email Security [1]\"]}],\"fail\":[]}");
     } else if (strcmp(path, "/api/byo-threat-intelligence/create-batch") == 0) {
-        serve_batch(req, resp);
+        return create_batch(req, resp);
+    } else if (strcmp(path, "/api/byo-threat-intelligence/get-batches") == 0) {
+        char *data = cJSON_PrintUnformatted(fk.made), *doc;
+
+        fk.get_batches++;
+        doc = cm_asprintf("{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":%d,"
+                          "\"totalCount\":%d}},\"data\":%s,\"fail\":[]}",
+                          cJSON_GetArraySize(fk.made), cJSON_GetArraySize(fk.made), data);
+        answer(resp, 200, doc);
+        free(doc);
+        free(data);
     } else {
         answer(resp, 404, "{}");
     }
@@ -213,7 +296,7 @@ static int fake_transport(const struct cm_http_request *req, struct cm_http_resp
 
 /* ---- running ---- */
 
-static char dir[64], cfg_path[128], store_path[128];
+static char dir[64], cfg_path[128];
 static struct rc_clock *fake_clock;
 
 static void setup(void)
@@ -229,8 +312,10 @@ static void setup(void)
         unsetenv(vars[i]);
     free(fk.list);
     cJSON_Delete(fk.received);
+    cJSON_Delete(fk.made);
     memset(&fk, 0, sizeof(fk));
     fk.received = cJSON_CreateObject();
+    fk.made = cJSON_CreateArray();
     fk.byo = 1;
     fk.alerts = 2500;
     snprintf(dir, sizeof(dir), "/tmp/secmock-cteflow-XXXXXX");
@@ -271,6 +356,8 @@ static void teardown(void)
     fk.list = NULL;
     cJSON_Delete(fk.received);
     fk.received = NULL;
+    cJSON_Delete(fk.made);
+    fk.made = NULL;
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }
@@ -313,7 +400,9 @@ static int run_cmd(const char *name, ...)
     ctx.clock = rc_clock_new_fake(now);
     ctx.http->clock = ctx.clock;
     ctx.http->transport = fake_transport;
+    run_clock = ctx.clock;
     code = c->run(&ctx);
+    run_clock = NULL;
     now = ctx.clock->fake_now_ms;
     rc_ctx_close(&ctx);
     rc_clock_free(fake_clock);
@@ -455,4 +544,91 @@ Test(client_cte_flow, a_next_lost_after_the_tenant_served_it_is_retried_with_res
     cr_assert_eq(run_cmd("sync", "--retries", "2", NULL), 0, "%s", "sync");
     cr_assert(received_once(0, 10), "every alert once at Mimecast");
     cr_assert_eq(cJSON_GetArraySize(fk.received), 10);
+}
+
+/* Found by the fault soak: Mimecast made the batch but its answer was cut short, and the HTTP
+ * layer's retry sent it again. The client now asks get-batches first. */
+Test(client_cte_flow, an_answer_lost_after_acceptance_sends_no_second_batch)
+{
+    fk.lost_batch = 2;
+    cr_assert_eq(run_cmd("sync", "--retries", "2", NULL), 0);
+    cr_assert_eq(fk.get_batches, 1, "looked for the batch whose answer was lost");
+    cr_assert_eq(fk.create_calls, 3, "no second create-batch for the batch found");
+    cr_assert_eq(cJSON_GetArraySize(fk.received), 2500);
+    cr_assert(received_once(0, 2500), "every hash exactly once");
+    /* Nothing is left in flight: the next run sends nothing and looks for nothing. */
+    fake_clock->fake_now_ms += 10 * 60 * 1000;
+    cr_assert_eq(run_cmd("sync", NULL), 0);
+    cr_assert_eq(fk.create_calls, 3);
+    cr_assert_eq(fk.get_batches, 1);
+}
+
+/* The run is killed once Mimecast made batch 2, before the store recorded it: the next run finds
+ * the batch in flight, finds it with get-batches and sends only batch 3. */
+Test(client_cte_flow, a_run_killed_before_saving_a_batch_finds_it_with_get_batches)
+{
+    char kept[160];
+
+    fk.kill_batch = 2;
+    cr_assert_neq(run_cmd("sync", "--retries", "0", NULL), 0);
+    cr_assert(received_once(0, 2000));
+    snprintf(kept, sizeof(kept), "%s.killed", store_path);
+    cr_assert_eq(rename(kept, store_path), 0, "the store as the kill left it");
+    fk.down = 0;
+    fake_clock->fake_now_ms += 10 * 60 * 1000;
+    cr_assert_eq(run_cmd("sync", "--retries", "0", NULL), 0);
+    cr_assert_eq(fk.get_batches, 1);
+    cr_assert_eq(fk.create_calls, 3, "batch 2 found, only batch 3 sent");
+    cr_assert_eq(fk.batch_sizes[2], 500);
+    cr_assert(received_once(0, 2500), "every hash exactly once");
+}
+
+/* A batch that never reached Mimecast (the connection reset before it was read) is not found
+ * by get-batches, so it is sent again, once. */
+Test(client_cte_flow, a_batch_mimecast_never_received_is_sent_again_once)
+{
+    fk.drop_batch = 2;
+    cr_assert_eq(run_cmd("sync", "--retries", "2", NULL), 0);
+    cr_assert_eq(fk.get_batches, 1);
+    cr_assert_eq(fk.create_calls, 4, "batch 2 sent twice, made once");
+    cr_assert_eq(fk.batches, 3);
+    cr_assert(received_once(0, 2500), "every hash exactly once");
+}
+
+/* Out of tries within the run, the batch stays in flight; the next run looks for it first, does
+ * not find it and sends it again. */
+Test(client_cte_flow, a_batch_left_in_flight_and_not_made_is_sent_by_the_next_run)
+{
+    fk.drop_batch = 2;
+    cr_assert_eq(run_cmd("sync", "--retries", "0", NULL), RC_EXIT_CONN);
+    cr_assert_eq(fk.get_batches, 1);
+    fake_clock->fake_now_ms += 10 * 60 * 1000;
+    cr_assert_eq(run_cmd("sync", "--retries", "0", NULL), 0);
+    cr_assert_eq(fk.get_batches, 2, "looked again at the start of the run");
+    cr_assert_eq(fk.create_calls, 4);
+    cr_assert(received_once(0, 2500), "every hash exactly once");
+}
+
+/* A run killed while replacing the store leaves "<store>.tmp.<pid>"; the next one removes it
+ * when that process is gone, and leaves a live process's file alone. */
+Test(client_cte_flow, the_temporary_file_of_a_killed_run_is_removed)
+{
+    char dead[160], live[160];
+    pid_t pid = fork();
+    FILE *f;
+
+    cr_assert_geq(pid, 0);
+    if (pid == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(pid, NULL, 0), pid);
+    snprintf(dead, sizeof(dead), "%s.tmp.%ld", store_path, (long)pid);
+    snprintf(live, sizeof(live), "%s.tmp.%ld", store_path, (long)getppid());
+    cr_assert_not_null(f = fopen(dead, "w"));
+    fclose(f);
+    cr_assert_not_null(f = fopen(live, "w"));
+    fclose(f);
+    fk.alerts = 3;
+    cr_assert_eq(run_cmd("sync", NULL), 0);
+    cr_assert_neq(access(dead, F_OK), 0, "the dead run's file is gone");
+    cr_assert_eq(access(live, F_OK), 0, "a live process's file is kept");
 }
