@@ -452,6 +452,38 @@ static int ld_save(struct ld *l, const cJSON *save)
     return 0;
 }
 
+/* 1 when re repeats a repetition ("a++", "a*{2}"): POSIX leaves it undefined, and glibc
+ * compiles a run of them into a tree that doubles with each one (gigabytes; found by the
+ * scenario fuzzer). */
+static int repeats_repetition(const char *re)
+{
+    const char *p = re;
+    int after_dup = 0;
+
+    while (*p) {
+        if (*p == '\\' && p[1]) {
+            p += 2;
+            after_dup = 0;
+        } else if (*p == '[') {
+            p += p[1] == '^' ? 2 : 1;
+            p += *p == ']';
+            while (*p && *p != ']')
+                p++;
+            p += *p == ']';
+            after_dup = 0;
+        } else if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
+            if (after_dup)
+                return 1;
+            p = *p == '{' && strchr(p, '}') ? strchr(p, '}') + 1 : p + 1;
+            after_dup = 1;
+        } else {
+            p++;
+            after_dup = 0;
+        }
+    }
+    return 0;
+}
+
 static int ld_regex(struct ld *l, const cJSON *c)
 {
     regex_t re;
@@ -462,6 +494,9 @@ static int ld_regex(struct ld *l, const cJSON *c)
         return ld_fail(l, "expected a string (a POSIX extended regular expression)");
     if (strstr(c->valuestring, "${"))
         return 0; /* compiled after expansion, at run time */
+    if (repeats_repetition(c->valuestring))
+        return ld_fail(l, "invalid regular expression: a repetition ('*', '+', '?' or '{n}') "
+                          "follows another one, as in 'a++'; write one, such as 'a+'");
     rc = regcomp(&re, c->valuestring, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
     if (rc) {
         regerror(rc, &re, msg, sizeof(msg));

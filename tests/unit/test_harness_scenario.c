@@ -239,3 +239,17 @@ Test(harness_scenario, text_is_read_as_the_file_it_names)
     cr_assert_null(sc);
     cr_assert(strstr(err.msg, "/nowhere/mem.json"), "%s", err.msg);
 }
+
+Test(harness_scenario, a_repeated_repetition_is_refused_before_it_is_compiled)
+{
+    static const char text[] = "{\"name\": \"mem/re\", \"services\": {\"demo\": {}}, \"steps\": "
+                               "[{\"run\": [\"true\"], \"expect\": {\"stderr_regex\": "
+                               "\"[+]a\\\\+b{1,2}c++++++++++++++++++++++++++++++++++++++++d\"}}]}";
+    struct cm_err err = {{0}};
+    struct hx_scenario *sc = hx_scenario_parse("/nowhere/re.json", text, sizeof(text) - 1, &err);
+
+    cr_assert_null(sc);
+    cr_assert(strstr(err.msg, "steps[0].expect.stderr_regex") &&
+                  strstr(err.msg, "follows another one"),
+              "%s", err.msg);
+}
