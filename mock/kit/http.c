@@ -248,6 +248,125 @@ void mk_resp_json(struct mk_response *r, int status, cJSON *doc)
     free(s);
 }
 
+#define MK_ROW0 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+#define MK_ROW1 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+/* 1 for a byte cJSON prints as is and that is a whole UTF-8 sequence: 0x20 to 0x7F but '"'
+ * and '\\'. */
+static const unsigned char plain_byte[256] = {
+    MK_ROW0, MK_ROW0, /* 0x00-0x1F */
+    1,       1,       0,       1,       1,       1,       1,       1,
+    1,       1,       1,       1,       1,       1,       1,       1, /* 0x20-0x2F: '"' */
+    MK_ROW1, MK_ROW1,                                                 /* 0x30-0x4F */
+    1,       1,       1,       1,       1,       1,       1,       1,
+    1,       1,       1,       1,       0,       1,       1,       1,        /* 0x50-0x5F: '\\' */
+    MK_ROW1, MK_ROW1,                                                        /* 0x60-0x7F */
+    MK_ROW0, MK_ROW0, MK_ROW0, MK_ROW0, MK_ROW0, MK_ROW0, MK_ROW0, MK_ROW0}; /* 0x80-0xFF */
+
+char *mk_json_escape(char *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef", ctl[] = "\"\\\b\f\n\r\t", named[] = "\"\\bfnrt";
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    const char *k;
+    size_t n;
+
+    *out++ = '"';
+    for (;;) {
+        while (plain_byte[*p])
+            *out++ = (char)*p++;
+        if (*p == '\0')
+            break;
+        if (*p < 0x80) { /* cJSON's escapes (print_string_ptr) */
+            *out++ = '\\';
+            if ((k = strchr(ctl, *p)) != NULL) {
+                *out++ = named[k - ctl];
+            } else {
+                memcpy(out, "u00", 3);
+                out[3] = hex[*p >> 4];
+                out[4] = hex[*p & 15];
+                out += 5;
+            }
+            p++;
+        } else if ((n = utf8_seq(p)) != 0) {
+            memcpy(out, p, n);
+            out += n;
+            p += n;
+        } else {
+            memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD REPLACEMENT CHARACTER */
+            out += 3;
+            p++;
+        }
+    }
+    *out++ = '"';
+    return out;
+}
+
+int mk_json_put_string(struct cm_buf *b, const char *s)
+{
+    char small[6 * 256 + 2], *big = NULL, *end;
+    size_t n = s ? strlen(s) : 0;
+    int rc;
+
+    if (n > 256)
+        big = cm_malloc(6 * n + 2);
+    end = mk_json_escape(big ? big : small, s);
+    rc = cm_buf_append(b, big ? big : small, (size_t)(end - (big ? big : small)));
+    free(big);
+    return rc;
+}
+
+int mk_json_put(struct cm_buf *b, const cJSON *node)
+{
+    const cJSON *c;
+    char num[64];
+    int rc = 0;
+    char *raw;
+
+    switch (node->type & 0xFF) {
+    case cJSON_False:
+        return cm_buf_append(b, "false", 5);
+    case cJSON_True:
+        return cm_buf_append(b, "true", 4);
+    case cJSON_NULL:
+        return cm_buf_append(b, "null", 4);
+    case cJSON_Number:
+        if (!cJSON_PrintPreallocated((cJSON *)node, num, (int)sizeof(num), 0))
+            abort();
+        return cm_buf_puts(b, num);
+    case cJSON_String:
+        return mk_json_put_string(b, node->valuestring);
+    case cJSON_Raw:
+        if (node->valuestring == NULL)
+            abort();
+        raw = mk_utf8_clean(node->valuestring);
+        rc = cm_buf_puts(b, raw ? raw : node->valuestring);
+        free(raw);
+        return rc;
+    case cJSON_Array:
+    case cJSON_Object:
+        rc = cm_buf_putc(b, cJSON_IsArray(node) ? '[' : '{');
+        for (c = node->child; rc == 0 && c; c = c->next) {
+            if (c != node->child)
+                rc = cm_buf_putc(b, ',');
+            if (rc == 0 && cJSON_IsObject(node)) {
+                rc = mk_json_put_string(b, c->string);
+                rc = rc ? rc : cm_buf_putc(b, ':');
+            }
+            rc = rc ? rc : mk_json_put(b, c);
+        }
+        return rc ? rc : cm_buf_putc(b, cJSON_IsArray(node) ? ']' : '}');
+    default:
+        abort(); /* cJSON cannot print it either */
+    }
+}
+
+struct cm_buf *mk_resp_json_begin(struct mk_response *r, int status)
+{
+    r->status = status;
+    cm_strlcpy(r->content_type, "application/json", sizeof(r->content_type));
+    cm_buf_reset(&r->body);
+    return &r->body;
+}
+
 void mk_resp_text(struct mk_response *r, int status, const char *content_type, const char *text)
 {
     r->status = status;

@@ -88,6 +88,22 @@ void mk_resp_json(struct mk_response *r, int status, cJSON *doc);
 /* A copy of s with each byte that is not part of a valid UTF-8 sequence replaced by U+FFFD;
  * NULL when s is valid already. Caller frees with free(). */
 char *mk_utf8_clean(const char *s);
+/*
+ * Writing a JSON answer straight into the body, for hot paths that would otherwise build a
+ * tree only to print it: mk_resp_json_begin() sets status and content type, empties the body
+ * and returns it (borrowed; valid until the response is released). What the writers append is
+ * byte for byte what mk_resp_json() would send for the same tree: strings escaped as cJSON
+ * does, each byte that is not part of valid UTF-8 replaced by U+FFFD, numbers as cJSON prints
+ * them. They return 0 or CM_ETOOBIG from the buffer.
+ */
+struct cm_buf *mk_resp_json_begin(struct mk_response *r, int status);
+/* Writes s (NULL as "") as a JSON string literal at out, which has room for 6 * strlen(s) + 2
+ * bytes; returns the end (no NUL). */
+char *mk_json_escape(char *out, const char *s);
+/* Appends s as a JSON string literal (NULL as ""). */
+int mk_json_put_string(struct cm_buf *b, const char *s);
+/* Appends node (borrowed) printed unformatted. */
+int mk_json_put(struct cm_buf *b, const cJSON *node);
 /* Sets status, content type and body text (copied). */
 void mk_resp_text(struct mk_response *r, int status, const char *content_type, const char *text);
 

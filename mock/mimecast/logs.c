@@ -243,6 +243,17 @@ static cJSON *query_json(const struct query *q, const char *acct, int64_t pos)
     return o;
 }
 
+/* The sealed token of the query at pos; caller frees. */
+static char *page_token(const struct mm_state *st, const struct query *q, const char *acct,
+                        int64_t pos)
+{
+    cJSON *p = query_json(q, acct, pos);
+    char *t = mm_token_seal(st, p);
+
+    cJSON_Delete(p);
+    return t;
+}
+
 /* Reads a token's payload into q and *pos; 0, or -1 when it does not fit this call. */
 static int query_of(const cJSON *p, enum mm_log_kind kind, const char *acct, struct query *q,
                     int64_t *pos)
@@ -358,11 +369,12 @@ static int get_logs(struct mk_request *req, struct mk_response *resp, enum mm_lo
     struct mm_ctx ctx;
     struct query q;
     struct scan sc;
-    cJSON *body, *item, *pag, *payload = NULL, *doc, *data, *list, *meta, *page, *elo;
+    cJSON *body, *item, *pag, *payload = NULL, *elo;
     const cJSON *ps;
-    int64_t pos = -1, n, i, *idx = NULL, nextpos[1], prev[1];
+    int64_t pos = -1, n, i, *idx = NULL, nextpos[1];
     int dir, requested = 0;
-    char *t;
+    char *next = NULL, *previous = NULL;
+    struct cm_buf *w;
 
     if (mm_gate(st, req, resp, perms[kind], &ctx) == MK_DONE || (body = mm_body(req, resp)) == NULL)
         return MK_DONE;
@@ -423,49 +435,47 @@ static int get_logs(struct mk_request *req, struct mk_response *resp, enum mm_lo
 
     idx = cm_calloc((size_t)q.page_size + 1, sizeof(*idx));
     n = walk(&sc, pos, dir, q.page_size, idx);
-    page = cJSON_CreateArray();
-    for (i = 0; i < n; i++)
-        cJSON_AddItemToArray(page, mm_logsrc_record(sc.src, idx[i]));
-
-    doc = mm_envelope(NULL);
-    meta = cJSON_GetObjectItemCaseSensitive(doc, "meta");
-    pag = cJSON_AddObjectToObject(meta, "pagination");
-    cJSON_AddNumberToObject(pag, "pageSize", (double)n);
-    if (walk(&sc, n ? idx[n - 1] + dir : pos, dir, 1, nextpos) == 1) {
-        cJSON *p = query_json(&q, acct, nextpos[0]);
-        t = mm_token_seal(st, p);
-        cJSON_AddStringToObject(pag, "next", t);
-        free(t);
-        cJSON_Delete(p);
-    }
+    if (walk(&sc, n ? idx[n - 1] + dir : pos, dir, 1, nextpos) == 1)
+        next = page_token(st, &q, acct, nextpos[0]);
     if (payload) {
         /* the previous page starts page_size matches before this one */
         int64_t *back = cm_calloc((size_t)q.page_size + 1, sizeof(*back));
         int64_t nb = walk(&sc, pos - dir, -dir, q.page_size, back);
-        if (nb > 0) {
-            cJSON *p;
-            prev[0] = back[nb - 1];
-            p = query_json(&q, acct, prev[0]);
-            t = mm_token_seal(st, p);
-            cJSON_AddStringToObject(pag, "previous", t);
-            free(t);
-            cJSON_Delete(p);
-        }
+        if (nb > 0)
+            previous = page_token(st, &q, acct, back[nb - 1]);
         free(back);
     }
-    data = cJSON_GetObjectItemCaseSensitive(doc, "data");
-    list = cJSON_CreateObject();
-    cJSON_AddItemToObject(list, list_keys[kind], page);
+
+    /* written straight into the body, the bytes mk_resp_json() gave for the tree of
+     * mm_envelope() with meta.pagination and data[0] = {list: [records], resultCount} */
+    w = mk_resp_json_begin(resp, 200);
+    cm_buf_printf(w, "{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":%lld", (long long)n);
+    if (next) {
+        cm_buf_puts(w, ",\"next\":");
+        mk_json_put_string(w, next);
+    }
+    if (previous) {
+        cm_buf_puts(w, ",\"previous\":");
+        mk_json_put_string(w, previous);
+    }
+    cm_buf_printf(w, "}},\"data\":[{\"%s\":[", list_keys[kind]);
+    for (i = 0; i < n; i++) {
+        if (i)
+            cm_buf_putc(w, ',');
+        mm_logsrc_write(sc.src, idx[i], w);
+    }
+    cm_buf_putc(w, ']');
     if (kind == MM_LOG_IMP)
-        cJSON_AddNumberToObject(list, "resultCount", (double)n);
-    cJSON_AddItemToArray(data, list);
-    mk_resp_json(resp, 200, doc);
+        cm_buf_printf(w, ",\"resultCount\":%lld", (long long)n);
+    cm_buf_puts(w, "}],\"fail\":[]}");
     if (sc.hidden)
         mk_req_verdict(req, "enhanced_logging_off");
     mk_req_detail(req, "%s: %lld records%s%s", acct, (long long)n,
                   sc.hidden ? ", some not logged: Enhanced Logging is off" : "",
                   payload ? " (page token)" : "");
 out:
+    free(next);
+    free(previous);
     free(idx);
     cJSON_Delete(payload);
     cJSON_Delete(body);

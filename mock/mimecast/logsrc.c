@@ -328,6 +328,29 @@ static const char *const file_types[][2] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Appends the decimal digits of v at p; returns the end (no NUL). */
+static char *put_u(char *p, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static char *put_s(char *p, const char *s)
+{
+    size_t n = strlen(s);
+
+    memcpy(p, s, n);
+    return p + n;
+}
+
 static unsigned pick(struct cm_rng *r, const unsigned *w)
 {
     uint64_t total = (uint64_t)w[0] + w[1] + w[2], x = cm_rng_below(r, total);
@@ -374,15 +397,17 @@ static void gen_attr(const struct mm_logsrc *src, int64_t i, const struct draw *
     memset(a, 0, sizeof(*a));
     a->t = g->start + i * g->interval;
     a->route = d->route;
-    snprintf(user, sizeof(user), "user%u@%s", d->user, g->domain);
-    snprintf(ext, sizeof(ext), "sender%u@external%u.example.net", d->ext, d->ext % 97);
+    /* by hand, not snprintf: every record a page scans comes through here */
+    *put_s(put_s(put_u(put_s(user, "user"), d->user), "@"), g->domain) = '\0';
+    *put_s(put_u(put_s(put_u(put_s(ext, "sender"), d->ext), "@external"), d->ext % 97),
+           ".example.net") = '\0';
     if (d->route == MM_ROUTE_OUTBOUND) {
         cm_strlcpy(buf->sender, user, sizeof(buf->sender));
         cm_strlcpy(buf->recipient, ext, sizeof(buf->recipient));
     } else if (d->route == MM_ROUTE_INTERNAL) {
         cm_strlcpy(buf->sender, user, sizeof(buf->sender));
-        snprintf(buf->recipient, sizeof(buf->recipient), "user%u@%s", (d->user + 1 + d->ext) % 500,
-                 g->domain);
+        *put_s(put_s(put_u(put_s(buf->recipient, "user"), (d->user + 1 + d->ext) % 500), "@"),
+               g->domain) = '\0';
     } else {
         cm_strlcpy(buf->sender, ext, sizeof(buf->sender));
         cm_strlcpy(buf->recipient, user, sizeof(buf->recipient));
@@ -447,121 +472,165 @@ static void hexdraw(struct cm_rng *r, char *out, size_t nhex)
     out[nhex] = '\0';
 }
 
-static cJSON *gen_record(const struct mm_logsrc *src, int64_t i)
+/* Writes key, the literal text before the value such as ",\"url\":", and value as a JSON
+ * string at w; returns the end. */
+static char *field(char *w, const char *key, const char *value)
 {
+    return mk_json_escape(put_s(w, key), value);
+}
+
+/* The same for a value known to need no escape: printable ASCII without '"' or '\\' (the
+ * generator's own words, digits and hex, never the domain). */
+static char *plain(char *w, const char *key, const char *value)
+{
+    w = put_s(w, key);
+    *w++ = '"';
+    w = put_s(w, value);
+    *w++ = '"';
+    return w;
+}
+
+/* Record i of a generator written as JSON: what the API returns, member for member. Written
+ * into rec first, then appended once: the strings that can grow when escaped all come from
+ * the domain (under 64 bytes, at most 6 bytes written for each), so a record stays under
+ * 4 KB. */
+static void gen_write(const struct mm_logsrc *src, int64_t i, struct cm_buf *b)
+{
+    char rec[8192], *w = rec;
     struct mm_logattr a;
     struct mm_logattr_buf buf;
     struct draw d;
-    cJSON *o = cJSON_CreateObject(), *arr;
-    char t[40], tmp[160], mid[40], hash[65];
+    const char *dom = src->gen.domain;
+    char t[40], tmp[160], msgid[160], mid[40], hash[65], *p;
     unsigned k;
 
     draw(src, i, &d);
     gen_attr(src, i, &d, &a, &buf);
     mm_time_log(a.t, t, sizeof(t));
     hexdraw(&d.r, mid, 16);
-    snprintf(tmp, sizeof(tmp), "<%s@mail.%s>", mid, src->gen.domain);
+    p = put_s(put_s(put_s(put_s(msgid, "<"), mid), "@mail."), dom);
+    *put_s(p, ">") = '\0';
     switch (src->kind) {
     case MM_LOG_URL:
-        cJSON_AddStringToObject(o, "userEmailAddress", a.recipient);
-        cJSON_AddStringToObject(o, "fromUserEmailAddress", a.sender);
+        w = field(w, "{\"userEmailAddress\":", a.recipient);
+        w = field(w, ",\"fromUserEmailAddress\":", a.sender);
         if (d.cls == CLS_MALICIOUS)
-            snprintf(tmp, sizeof(tmp), "https://login-%s.example.net/verify?id=%u", mid, d.variant);
+            p = put_u(put_s(put_s(put_s(tmp, "https://login-"), mid), ".example.net/verify?id="),
+                      d.variant);
         else
-            snprintf(tmp, sizeof(tmp), "https://www.example.org/%s/page%u",
-                     d.cls == CLS_TRUSTED ? "partners" : "news", d.variant);
-        cJSON_AddStringToObject(o, "url", tmp);
-        cJSON_AddStringToObject(o, "ttpDefinition", a.policy);
-        cJSON_AddStringToObject(o, "subject", a.subject);
-        cJSON_AddStringToObject(o, "action", a.action);
-        cJSON_AddStringToObject(o, "adminOverride", d.cls == CLS_TRUSTED ? "Permit" : "N/A");
-        cJSON_AddStringToObject(o, "userOverride", "None");
-        cJSON_AddStringToObject(o, "scanResult", a.result);
-        cJSON_AddStringToObject(
-            o, "category",
-            d.cls == CLS_MALICIOUS ? url_bad_categories[d.variant % NELEM(url_bad_categories)]
-            : d.cls == CLS_TRUSTED ? "Trusted"
-                                   : url_good_categories[d.variant % NELEM(url_good_categories)]);
+            p = put_u(put_s(put_s(put_s(tmp, "https://www.example.org/"),
+                                  d.cls == CLS_TRUSTED ? "partners" : "news"),
+                            "/page"),
+                      d.variant);
+        *p = '\0';
+        w = plain(w, ",\"url\":", tmp);
+        w = plain(w, ",\"ttpDefinition\":", a.policy);
+        w = plain(w, ",\"subject\":", a.subject);
+        w = plain(w, ",\"action\":", a.action);
+        w = plain(w, ",\"adminOverride\":", d.cls == CLS_TRUSTED ? "Permit" : "N/A");
+        w = plain(w, ",\"userOverride\":", "None");
+        w = plain(w, ",\"scanResult\":", a.result);
+        w = plain(w, ",\"category\":",
+                  d.cls == CLS_MALICIOUS ? url_bad_categories[d.variant % NELEM(url_bad_categories)]
+                  : d.cls == CLS_TRUSTED
+                      ? "Trusted"
+                      : url_good_categories[d.variant % NELEM(url_good_categories)]);
         if (a.route == MM_ROUTE_INBOUND)
-            snprintf(tmp, sizeof(tmp), "203.0.113.%u", d.ext % 254 + 1);
+            *put_u(put_s(tmp, "203.0.113."), d.ext % 254 + 1) = '\0';
         else
             cm_strlcpy(tmp, "Internal IP", sizeof(tmp));
-        cJSON_AddStringToObject(o, "sendingIp", tmp);
-        cJSON_AddStringToObject(o, "userAwarenessAction", "N/A");
-        cJSON_AddStringToObject(o, "date", t);
-        cJSON_AddStringToObject(o, "actions", d.cls == CLS_MALICIOUS ? "Block" : "Allow");
-        cJSON_AddStringToObject(o, "route", route_name(a.route));
-        cJSON_AddStringToObject(o, "creationMethod", d.variant % 10 ? "User Click" : "Entry Scan");
-        arr = cJSON_AddArrayToObject(o, "emailPartsDescription");
-        cJSON_AddItemToArray(arr, cJSON_CreateString("Body"));
-        snprintf(tmp, sizeof(tmp), "<%s@mail.%s>", mid, src->gen.domain);
-        cJSON_AddStringToObject(o, "messageId", tmp);
-        cJSON_AddObjectToObject(o, "tagMap");
+        w = plain(w, ",\"sendingIp\":", tmp);
+        w = plain(w, ",\"userAwarenessAction\":", "N/A");
+        w = plain(w, ",\"date\":", t);
+        w = plain(w, ",\"actions\":", d.cls == CLS_MALICIOUS ? "Block" : "Allow");
+        w = plain(w, ",\"route\":", route_name(a.route));
+        w = plain(w, ",\"creationMethod\":", d.variant % 10 ? "User Click" : "Entry Scan");
+        w = put_s(w, ",\"emailPartsDescription\":[\"Body\"]");
+        w = field(w, ",\"messageId\":", msgid);
+        w = put_s(w, ",\"tagMap\":{}}");
         break;
     case MM_LOG_ATT:
         k = d.variant % NELEM(file_types);
         hexdraw(&d.r, hash, 64);
-        cJSON_AddStringToObject(o, "result", a.result);
-        cJSON_AddStringToObject(o, "date", t);
-        cJSON_AddStringToObject(o, "senderAddress", a.sender);
-        cJSON_AddStringToObject(o, "fileName", file_types[k][0]);
-        cJSON_AddStringToObject(o, "actionTriggered", a.action);
-        cJSON_AddStringToObject(o, "route", route_name(a.route));
-        cJSON_AddStringToObject(o, "details",
-                                d.cls == CLS_MALICIOUS
-                                    ? "Malicious\r\nTime taken: 0 hrs, 0 min, 41 sec"
-                                    : "Safe\r\nTime taken: 0 hrs, 0 min, 3 sec");
-        cJSON_AddStringToObject(o, "recipientAddress", a.recipient);
-        cJSON_AddStringToObject(o, "fileType", file_types[k][1]);
-        cJSON_AddStringToObject(o, "fileHash", hash);
-        cJSON_AddStringToObject(o, "messageId", tmp);
-        cJSON_AddStringToObject(o, "subject", a.subject);
-        cJSON_AddStringToObject(o, "definition", a.policy);
+        w = plain(w, "{\"result\":", a.result);
+        w = plain(w, ",\"date\":", t);
+        w = field(w, ",\"senderAddress\":", a.sender);
+        w = plain(w, ",\"fileName\":", file_types[k][0]);
+        w = plain(w, ",\"actionTriggered\":", a.action);
+        w = plain(w, ",\"route\":", route_name(a.route));
+        w = field(w, ",\"details\":",
+                  d.cls == CLS_MALICIOUS ? "Malicious\r\nTime taken: 0 hrs, 0 min, 41 sec"
+                                         : "Safe\r\nTime taken: 0 hrs, 0 min, 3 sec");
+        w = field(w, ",\"recipientAddress\":", a.recipient);
+        w = plain(w, ",\"fileType\":", file_types[k][1]);
+        w = plain(w, ",\"fileHash\":", hash);
+        w = field(w, ",\"messageId\":", msgid);
+        w = plain(w, ",\"subject\":", a.subject);
+        w = plain(w, ",\"definition\":", a.policy);
+        *w++ = '}';
         break;
     default: {
-        cJSON *res, *r;
         unsigned char idb[12];
         char idtxt[20];
         for (k = 0; k < sizeof(idb); k++)
             idb[k] = (unsigned char)cm_rng_below(&d.r, 256);
         mm_b64url_encode(idb, sizeof(idb), idtxt, sizeof(idtxt));
-        snprintf(buf.subject, sizeof(buf.subject), "MTOKEN:eNq%s", idtxt);
-        cJSON_AddStringToObject(o, "id", buf.subject);
-        cJSON_AddStringToObject(o, "senderAddress", a.sender);
-        cJSON_AddStringToObject(o, "recipientAddress", a.recipient);
-        cJSON_AddStringToObject(o, "subject", subjects[d.subject]);
-        cJSON_AddStringToObject(o, "definition", a.policy);
-        cJSON_AddNumberToObject(o, "hits", a.nidentifiers);
-        arr = cJSON_AddArrayToObject(o, "identifiers");
+        *put_s(put_s(tmp, "MTOKEN:eNq"), idtxt) = '\0';
+        w = plain(w, "{\"id\":", tmp);
+        w = field(w, ",\"senderAddress\":", a.sender);
+        w = field(w, ",\"recipientAddress\":", a.recipient);
+        w = plain(w, ",\"subject\":", subjects[d.subject]);
+        w = plain(w, ",\"definition\":", a.policy);
+        *put_u(put_s(tmp, ",\"hits\":"), (unsigned)a.nidentifiers) = '\0';
+        w = put_s(w, tmp);
+        w = put_s(w, ",\"identifiers\":[");
         for (k = 0; k < (unsigned)a.nidentifiers; k++)
-            cJSON_AddItemToArray(arr, cJSON_CreateString(a.identifiers[k]));
-        cJSON_AddStringToObject(o, "action", a.action);
-        cJSON_AddBoolToObject(o, "taggedExternal", d.cls != CLS_TRUSTED);
-        cJSON_AddBoolToObject(o, "taggedMalicious", a.tagged_malicious);
-        snprintf(hash, sizeof(hash), "198.51.100.%u", d.ext % 254 + 1);
-        cJSON_AddStringToObject(o, "senderIpAddress", hash);
-        cJSON_AddStringToObject(o, "eventTime", t);
-        res = cJSON_AddArrayToObject(o, "impersonationResults");
+            w = plain(w, k ? "," : "", a.identifiers[k]);
+        w = plain(w, "],\"action\":", a.action);
+        w = put_s(w,
+                  d.cls != CLS_TRUSTED ? ",\"taggedExternal\":true" : ",\"taggedExternal\":false");
+        w = put_s(w,
+                  a.tagged_malicious ? ",\"taggedMalicious\":true" : ",\"taggedMalicious\":false");
+        *put_u(put_s(tmp, "198.51.100."), d.ext % 254 + 1) = '\0';
+        w = plain(w, ",\"senderIpAddress\":", tmp);
+        w = plain(w, ",\"eventTime\":", t);
+        w = put_s(w, ",\"impersonationResults\":[");
         if (a.nidentifiers > 0) {
-            r = cJSON_CreateObject();
-            cJSON_AddStringToObject(r, "impersonationDomainSource", "Mimecast");
-            snprintf(tmp, sizeof(tmp), "%s-secure.example.net", src->gen.domain);
-            cJSON_AddStringToObject(r, "similarDomain", tmp);
-            cJSON_AddStringToObject(r, "stringSimilarToDomain", src->gen.domain);
-            cJSON_AddStringToObject(r, "checkerResult", "similar_internal_domain");
-            cJSON_AddItemToArray(res, r);
+            *put_s(put_s(tmp, dom), "-secure.example.net") = '\0';
+            w = plain(w, "{\"impersonationDomainSource\":", "Mimecast");
+            w = field(w, ",\"similarDomain\":", tmp);
+            w = field(w, ",\"stringSimilarToDomain\":", dom);
+            w = plain(w, ",\"checkerResult\":", "similar_internal_domain");
+            *w++ = '}';
         }
-        snprintf(tmp, sizeof(tmp), "<%s@mail.%s>", mid, src->gen.domain);
-        cJSON_AddStringToObject(o, "messageId", tmp);
+        w = field(w, "],\"messageId\":", msgid);
+        *w++ = '}';
         break;
     }
     }
-    return o;
+    cm_buf_append(b, rec, (size_t)(w - rec));
+}
+
+void mm_logsrc_write(const struct mm_logsrc *src, int64_t i, struct cm_buf *b)
+{
+    if (src->generated)
+        gen_write(src, i, b);
+    else
+        mk_json_put(b, src->recs[i]);
 }
 
 cJSON *mm_logsrc_record(const struct mm_logsrc *src, int64_t i)
 {
+    struct cm_buf b;
+    cJSON *rec;
+
     if (!src->generated)
         return cJSON_Duplicate(src->recs[i], 1);
-    return gen_record(src, i);
+    cm_buf_init(&b, 0);
+    gen_write(src, i, &b);
+    rec = cm_json_parse(cm_buf_str(&b), b.len, "generated record", NULL);
+    cm_buf_release(&b);
+    if (rec == NULL)
+        abort();
+    return rec;
 }

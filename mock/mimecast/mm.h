@@ -329,6 +329,9 @@ struct mm_logattr_buf {
 };
 void mm_logsrc_attr(const struct mm_logsrc *src, int64_t i, struct mm_logattr *out,
                     struct mm_logattr_buf *buf);
+/* Appends record i to b as the API returns it, printed unformatted, byte for byte what
+ * mk_resp_json() would send for mm_logsrc_record() (strings cleaned to valid UTF-8). */
+void mm_logsrc_write(const struct mm_logsrc *src, int64_t i, struct cm_buf *b);
 /* Record i as the API returns it; caller frees with cJSON_Delete(). */
 cJSON *mm_logsrc_record(const struct mm_logsrc *src, int64_t i);
 /* First index with t >= ms, and first index with t > ms. */
