@@ -253,10 +253,7 @@ static void delays_stop(struct mk_delays *d)
     pthread_cond_signal(&d->cond);
     pthread_mutex_unlock(&d->lock);
     if (started)
-        pthread_join(d->thread, NULL);
-    pthread_mutex_lock(&d->lock);
-    delays_resume(d, 0, 1);
-    pthread_mutex_unlock(&d->lock);
+        pthread_join(d->thread, NULL); /* it resumes what it holds before it ends */
 }
 
 static void delays_free(struct mk_delays *d)
@@ -350,6 +347,18 @@ static char *too_big_message(const struct mk_runtime *rt)
                        rt->cfg.body_max);
 }
 
+/* Whether a fault fires for this request, looked up once: the first look takes its turn
+ * (count, probability), later ones read what it found. */
+static int faults_of(struct mk_listener *l, struct conn_state *st, const char *method,
+                     const char *url)
+{
+    if (!st->matched) {
+        st->matched = 1;
+        st->fired = mk_faults_match(&l->rt->faults, l->svc->name, method, url, &st->hit);
+    }
+    return st->fired;
+}
+
 /* Checks faults, runs the handler (or the admin API), journals and sends the answer. Called
  * once per request: at its end, or as soon as its body is known to be over the limit. */
 static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn,
@@ -410,11 +419,7 @@ static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn
         goto out;
     }
 
-    if (!st->matched) { /* a refusal before the body's end: no delay */
-        st->matched = 1;
-        st->fired = mk_faults_match(&rt->faults, l->svc->name, method, url, &st->hit);
-    }
-    fired = st->fired;
+    fired = faults_of(l, st, method, url); /* a refusal before the body's end: no delay */
     if (fired && hit->kind == MK_FAULT_RESET) {
         reset_connection(conn);
         mk_req_verdict(&req, "fault:reset");
@@ -539,12 +544,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (st->answered)
         return MHD_YES;
-    if (l->svc && !st->matched) {
-        st->matched = 1;
-        st->fired = mk_faults_match(&l->rt->faults, l->svc->name, method, url, &st->hit);
-        if (st->fired && st->hit.delay_ms > 0 && delay_hold(l, conn, st->hit.delay_ms))
-            return MHD_YES; /* called again when resumed */
-    }
+    /* A delay holds the request once; libmicrohttpd calls again when it is resumed. */
+    if (l->svc && !st->matched && faults_of(l, st, method, url) && st->hit.delay_ms > 0 &&
+        delay_hold(l, conn, st->hit.delay_ms))
+        return MHD_YES;
     return answer(l, conn, st, url, method);
 }
 

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,7 @@ Test(runtime, fault_status_then_normal)
 
 static void *delayed_ping(void *status)
 {
-    *(long *)status = call("GET", demo_url, "/ping", NULL, NULL, NULL);
+    atomic_store((atomic_long *)status, call("GET", demo_url, "/ping", NULL, NULL, NULL));
     return NULL;
 }
 
@@ -222,70 +223,62 @@ static double fired(void)
     return n;
 }
 
-Test(runtime, clearing_faults_ends_a_delay_under_way)
+/* Arms a 10-minute delay on demo /ping and sends one from thread t; returns once the request
+ * is held (the fault has fired: polled, not slept on). *status is -1 until it is answered. */
+static void hold_a_ping(pthread_t *t, atomic_long *status)
 {
-    pthread_t t;
-    long status = -1;
     int polls;
 
+    atomic_init(status, -1);
     cr_assert_eq(call("POST", admin(), "/faults",
                       "{\"service\":\"demo\",\"path\":\"/ping\",\"kind\":\"delay\","
                       "\"delay\":\"10m\"}",
                       NULL, NULL),
                  201);
-    cr_assert_eq(pthread_create(&t, NULL, delayed_ping, &status), 0);
-    /* The request is in its delay once the fault has fired (polled, not slept on). */
+    cr_assert_eq(pthread_create(t, NULL, delayed_ping, status), 0);
     for (polls = 0; polls < 10000 && fired() != 1; polls++)
         ;
     cr_assert_eq(fired(), 1, "the delayed request never arrived");
+}
+
+Test(runtime, clearing_faults_ends_a_delay_under_way)
+{
+    pthread_t t;
+    atomic_long status;
+
+    hold_a_ping(&t, &status);
     cr_assert_eq(call("DELETE", admin(), "/faults", NULL, NULL, NULL), 200);
     pthread_join(t, NULL);
     /* call() gives up after 5 s: a 200 means the 10-minute delay ended at the clear. */
-    cr_assert_eq(status, 200);
+    cr_assert_eq(atomic_load(&status), 200);
 }
 
 Test(runtime, a_delayed_request_does_not_hold_up_the_others)
 {
     pthread_t t;
-    long status = -1;
-    int polls;
+    atomic_long status;
 
-    cr_assert_eq(call("POST", admin(), "/faults",
-                      "{\"service\":\"demo\",\"path\":\"/ping\",\"kind\":\"delay\","
-                      "\"delay\":\"10m\"}",
-                      NULL, NULL),
-                 201);
-    cr_assert_eq(pthread_create(&t, NULL, delayed_ping, &status), 0);
-    for (polls = 0; polls < 10000 && fired() != 1; polls++)
-        ;
-    cr_assert_eq(fired(), 1, "the delayed request never arrived");
+    hold_a_ping(&t, &status);
     /* The listener has one thread: it serves the next client while the first one waits. */
     cr_assert_eq(call("GET", demo_url, "/items/a", NULL, NULL, NULL), 200);
-    cr_assert_eq(status, -1, "the delayed request was answered early");
+    cr_assert_eq(atomic_load(&status), -1, "the delayed request was answered early");
     cr_assert_eq(call("DELETE", admin(), "/faults", NULL, NULL, NULL), 200);
     pthread_join(t, NULL);
-    cr_assert_eq(status, 200);
+    cr_assert_eq(atomic_load(&status), 200);
 }
 
 Test(runtime, stopping_ends_a_delay_under_way)
 {
     pthread_t t;
-    long status = -1;
-    int polls;
+    atomic_long status;
 
-    cr_assert_eq(call("POST", admin(), "/faults",
-                      "{\"service\":\"demo\",\"kind\":\"delay\",\"delay\":\"10m\"}", NULL, NULL),
-                 201);
-    cr_assert_eq(pthread_create(&t, NULL, delayed_ping, &status), 0);
-    for (polls = 0; polls < 10000 && fired() != 1; polls++)
-        ;
-    cr_assert_eq(fired(), 1, "the delayed request never arrived");
+    hold_a_ping(&t, &status);
     /* Held for 10 minutes, it must not keep the runtime from stopping (the runner's
      * --timeout fails the test otherwise), and its client is let go. */
     mk_runtime_free(rt);
     rt = NULL;
     pthread_join(t, NULL);
-    cr_assert_neq(status, -1);
+    cr_assert_neq(atomic_load(&status), -1);
 }
 
 Test(runtime, fault_reset_and_truncate_fail_the_client)
