@@ -20,6 +20,7 @@ struct mk_listener {
     int fd;
     int port;
     int tls;
+    int tlscred;              /* holds the process's shared leaf (tlscred.h) */
     struct mk_delays *delays; /* requests held by a delay fault (server.c) */
 };
 

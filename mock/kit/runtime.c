@@ -181,6 +181,9 @@ static int prepare_tls(struct mk_runtime *rt, struct cm_err *err)
         rc = cm_read_file(rt->cfg.key_file, 1 << 20, &rt->tls.key_pem, &len);
         if (rc)
             return cm_fail(err, rc, "cannot read key '%s': %s", rt->cfg.key_file, cm_strerror(rc));
+        rc = mk_tls_check_pair(&rt->tls, rt->cfg.cert_file, rt->cfg.key_file, err);
+        if (rc)
+            return rc;
         if (rt->cfg.ca_file)
             cm_strlcpy(rt->ca_file, rt->cfg.ca_file, sizeof(rt->ca_file));
         return 0;

@@ -12,6 +12,7 @@
  * the errno-based message a user can act on.
  */
 #include "mock/kit/internal.h"
+#include "mock/kit/tlscred.h"
 
 #include "common/log.h"
 #include "common/mem.h"
@@ -630,6 +631,9 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
                      MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME;
     unsigned threads = rt->cfg.threads ? rt->cfg.threads : 1;
+    gnutls_certificate_retrieve_function2 *cb = NULL;
+    struct MHD_OptionItem pems[3] = {
+        {MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
     int rc;
 
     l->rt = rt;
@@ -648,22 +652,26 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
             return cm_fail(err, CM_ETLS, "cannot serve HTTPS: libmicrohttpd was built without TLS");
         }
         flags |= MHD_USE_TLS;
-        l->daemon = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, l, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-            MHD_OPTION_LISTEN_SOCKET, l->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
-            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000,
-            MHD_OPTION_CONNECTION_TIMEOUT, rt->cfg.conn_timeout, MHD_OPTION_HTTPS_MEM_KEY,
-            rt->tls.key_pem, MHD_OPTION_HTTPS_MEM_CERT, rt->tls.cert_pem, MHD_OPTION_END);
-    } else {
-        l->daemon = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, l, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-            MHD_OPTION_LISTEN_SOCKET, l->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
-            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000,
-            MHD_OPTION_CONNECTION_TIMEOUT, rt->cfg.conn_timeout, MHD_OPTION_END);
+        cb = mk_tlscred_acquire(&rt->tls);
+        l->tlscred = cb != NULL;
+        if (cb == NULL) {
+            pems[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, rt->tls.key_pem};
+            pems[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, rt->tls.cert_pem};
+        }
     }
+    /* The options end after `pems` unless there is a certificate callback. */
+    l->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, l, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_LISTEN_SOCKET, l->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, l,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000,
+        MHD_OPTION_CONNECTION_TIMEOUT, rt->cfg.conn_timeout, MHD_OPTION_ARRAY, pems,
+        cb ? MHD_OPTION_HTTPS_CERT_CALLBACK : MHD_OPTION_END, cb, MHD_OPTION_END);
     if (l->daemon == NULL) {
         /* libmicrohttpd may already have closed the socket; leave it to process exit. */
         l->fd = -1;
+        if (l->tlscred)
+            mk_tlscred_release(&rt->tls);
+        l->tlscred = 0;
         return cm_fail(err, CM_EIO, "cannot start the HTTP server on %s port %d", addr, l->port);
     }
     return 0;
@@ -675,6 +683,9 @@ void mk__unlisten(struct mk_listener *l)
         delays_stop(l->delays);
         MHD_stop_daemon(l->daemon); /* closes the listening socket too */
         l->daemon = NULL;
+        if (l->tlscred)
+            mk_tlscred_release(&l->rt->tls);
+        l->tlscred = 0;
     }
     delays_free(l->delays);
     l->delays = NULL;

@@ -13,6 +13,9 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -42,6 +45,76 @@ static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
     return ok ? 0 : -1;
 }
 
+/*
+ * OpenSSL writes keys through its encoder lookup, about 4M instructions for
+ * each first use (X509_set_pubkey, PEM_write_bio_PrivateKey): together most of
+ * secmock serve's start-up once GnuTLS's own check is gone (tlscred.h). A
+ * P-256 key has one fixed shape, so both are written here: the public point
+ * for the certificate (X509_PUBKEY_set0_param) and the private key as SEC 1
+ * DER (RFC 5915), which GnuTLS reads.
+ */
+static int p256_point(EVP_PKEY *key, unsigned char point[65])
+{
+    size_t len = 0;
+
+    return EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, 65,
+                                           &len) == 1 &&
+                   len == 65
+               ? 0
+               : -1;
+}
+
+static int set_pubkey(X509 *cert, EVP_PKEY *key)
+{
+    unsigned char point[65], *copy;
+
+    if (p256_point(key, point) || (copy = OPENSSL_memdup(point, sizeof(point))) == NULL)
+        return -1;
+    if (X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+                               V_ASN1_OBJECT, OBJ_nid2obj(NID_X9_62_prime256v1), copy,
+                               (int)sizeof(point)) != 1) {
+        OPENSSL_free(copy);
+        return -1;
+    }
+    return 0;
+}
+
+/* ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING (32),
+ *   [0] prime256v1, [1] publicKey BIT STRING (65) }: 121 bytes. */
+static char *p256_key_pem(EVP_PKEY *key)
+{
+    static const unsigned char head[] = {0x30, 0x77, 0x02, 0x01, 0x01, 0x04, 0x20};
+    static const unsigned char mid[] = {0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+                                        0x03, 0x01, 0x07, 0xa1, 0x44, 0x03, 0x42, 0x00};
+    unsigned char der[sizeof(head) + 32 + sizeof(mid) + 65];
+    unsigned char b64[((sizeof(der) + 2) / 3) * 4 + 1];
+    BIGNUM *d = NULL;
+    struct cm_buf pem;
+    size_t i, n;
+    char *out = NULL;
+
+    memcpy(der, head, sizeof(head));
+    memcpy(der + sizeof(head) + 32, mid, sizeof(mid));
+    if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1 ||
+        BN_bn2binpad(d, der + sizeof(head), 32) != 32 ||
+        p256_point(key, der + sizeof(head) + 32 + sizeof(mid)))
+        goto out;
+    n = (size_t)EVP_EncodeBlock(b64, der, (int)sizeof(der));
+    cm_buf_init(&pem, 4096);
+    cm_buf_puts(&pem, "-----BEGIN EC PRIVATE KEY-----\n");
+    for (i = 0; i < n; i += 64)
+        cm_buf_printf(&pem, "%.*s\n", (int)(n - i < 64 ? n - i : 64), (const char *)b64 + i);
+    cm_buf_puts(&pem, "-----END EC PRIVATE KEY-----\n");
+    out = cm_strdup(cm_buf_str(&pem));
+    OPENSSL_cleanse(pem.data, pem.len);
+    cm_buf_release(&pem);
+out:
+    BN_clear_free(d);
+    OPENSSL_cleanse(der, sizeof(der));
+    OPENSSL_cleanse(b64, sizeof(b64));
+    return out;
+}
+
 static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer)
 {
     X509 *cert = X509_new();
@@ -63,7 +136,8 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer)
      * checks the certificate at the scenario's virtual time, which may be far off. */
     X509_time_adj_ex(X509_getm_notBefore(cert), -20 * 365, 0, NULL);
     X509_time_adj_ex(X509_getm_notAfter(cert), 20 * 365, 0, NULL);
-    X509_set_pubkey(cert, key);
+    if (set_pubkey(cert, key))
+        goto fail;
     name = X509_get_subject_name(cert);
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"secmock", -1, -1,
                                0);
@@ -110,11 +184,6 @@ static int write_cert(BIO *b, void *x)
     return PEM_write_bio_X509(b, x);
 }
 
-static int write_key(BIO *b, void *k)
-{
-    return PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
-}
-
 int mk_tls_generate(const char *const *names, struct mk_tls_material *out, struct cm_err *err)
 {
     EVP_PKEY *ca_key = NULL, *leaf_key = NULL;
@@ -142,7 +211,7 @@ int mk_tls_generate(const char *const *names, struct mk_tls_material *out, struc
         goto out;
     out->ca_pem = pem_of(write_cert, ca);
     out->cert_pem = pem_of(write_cert, leaf);
-    out->key_pem = pem_of(write_key, leaf_key);
+    out->key_pem = p256_key_pem(leaf_key);
     if (out->ca_pem && out->cert_pem && out->key_pem)
         rc = 0;
 out:
@@ -155,6 +224,31 @@ out:
     X509_free(leaf);
     EVP_PKEY_free(ca_key);
     EVP_PKEY_free(leaf_key);
+    return rc;
+}
+
+int mk_tls_check_pair(const struct mk_tls_material *m, const char *cert_name, const char *key_name,
+                      struct cm_err *err)
+{
+    BIO *cb = BIO_new_mem_buf(m->cert_pem, -1), *kb = BIO_new_mem_buf(m->key_pem, -1);
+    X509 *cert = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+    EVP_PKEY *key = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+    int rc = 0;
+
+    if (cert == NULL)
+        rc = cm_fail(err, CM_ETLS, "no PEM certificate in '%s'", cert_name);
+    else if (key == NULL)
+        rc = cm_fail(err, CM_ETLS, "no PEM private key in '%s' (an encrypted key is not read)",
+                     key_name);
+    else if (X509_check_private_key(cert, key) != 1)
+        rc = cm_fail(err, CM_ETLS, "the key in '%s' is not the key of the certificate in '%s'",
+                     key_name, cert_name);
+    if (rc)
+        ERR_clear_error();
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    BIO_free(cb);
+    BIO_free(kb);
     return rc;
 }
 

@@ -355,15 +355,18 @@ def render(res, quick):
     out += ["## Known hot spots", "",
             "Profiled with `valgrind --tool=callgrind` on 2026-12-05 (instruction counts, so "
             "independent of the machine's load); re-profile after changing these paths.", "",
-            "- **Startup** (`secmock serve` with every service, to the ready file): 66M instructions. "
-            "48% is GnuTLS loading the same certificate and key once per HTTPS listener "
-            "(`gnutls_certificate_set_x509_key_mem2` checks that the key matches the certificate with "
-            "an ECDSA signature and its verification each time: about 4M instructions for each of "
-            "the 8 HTTPS listeners); 18% is making the throwaway CA and leaf (`mk_tls_generate`); "
-            "17% is the dynamic loader (libcurl and its dependencies, about 9000 relocations). Not "
-            "fixed yet: handing every listener one pair loaded once, through "
-            "`MHD_OPTION_HTTPS_CERT_CALLBACK`, would remove most of the first part, but needs GnuTLS "
-            "calls in `mock/kit/server.c`. With `--no-tls all` the listeners cost little.",
+            "- **Startup** (`secmock serve` with every service, to the ready file): 23M "
+            "instructions, down from 66M. Three costs went: GnuTLS loaded the same leaf once per "
+            "HTTPS listener and proved the key with an ECDSA signature and its verification each "
+            "time (4M instructions for each of 8 listeners; now one parse shared through "
+            "`MHD_OPTION_HTTPS_CERT_CALLBACK`, `mock/kit/tlscred.c`); OpenSSL's encoder lookup for "
+            "the certificates' public keys and the PEM of the private key (8M + 3.6M; a P-256 key "
+            "has one shape, written directly in `mock/kit/tls.c`); OpenSSL's CTR-DRBG looking up "
+            "AES at its first use (2.5M; Hash_DRBG over SHA-256 instead). What is left: the "
+            "dynamic loader, 11M (about 9000 relocations, libcurl's dependencies among them: the "
+            "Debian libraries are linked with BIND_NOW), OpenSSL's random generator and provider "
+            "set-up at the first random bytes (5.4M), the CA and leaf (2.7M), the listeners and "
+            "their threads (1.8M).",
             "- **Mimecast get-logs** (20 records a page): about 313k instructions a request since "
             "the answer is written straight into the body (`mm_logsrc_write`, `mk_json_escape`), "
             "down from 1.47M when it was a cJSON tree of a few hundred nodes (malloc and free "

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/http.h"
 #include "common/json.h"
 #include "mock/kit/runtime.h"
+#include "mock/kit/tls.h"
 
 static struct mk_runtime *rt;
 static char demo_url[128];
@@ -408,6 +410,85 @@ Test(runtime_tls, https_verified_against_generated_ca)
     cr_assert(cm_json_bool(doc, "pong", 0));
     cJSON_Delete(doc);
     teardown();
+}
+
+/* A GET of /ping on a runtime's demo service, trusting ca_file. */
+static long ping_with(struct mk_runtime *r, const char *ca_file)
+{
+    struct cm_http_request req = {0};
+    struct cm_http_response resp;
+    char url[256];
+    long status;
+
+    snprintf(url, sizeof(url), "%s/ping", mk_runtime_find(r, "demo")->url);
+    req.url = url;
+    req.timeout_ms = 5000;
+    req.ca_file = ca_file;
+    cm_http_response_init(&resp);
+    cm_http_perform(&req, &resp);
+    status = resp.status;
+    cm_http_response_release(&resp);
+    return status;
+}
+
+/* The first runtime's listeners share one parsed leaf (mock/kit/tlscred.h); a
+ * second runtime alive beside it, with its own CA, passes its PEMs to its
+ * listeners instead; once both are gone the next one takes the shared slot. */
+Test(runtime_tls, runtimes_side_by_side_serve_their_own_certificates)
+{
+    struct mk_runtime_config cfg = {0};
+    struct mk_runtime *second, *third;
+
+    cm_http_global_init();
+    rt = start(&cfg, 1);
+    second = start(&cfg, 1);
+    cr_assert_str_neq(mk_runtime_ca_file(rt), mk_runtime_ca_file(second));
+    cr_assert_eq(ping_with(rt, mk_runtime_ca_file(rt)), 200);
+    cr_assert_eq(ping_with(second, mk_runtime_ca_file(second)), 200);
+    cr_assert_eq(ping_with(second, mk_runtime_ca_file(rt)), 0, "the other runtime's CA verified");
+    cr_assert_eq(ping_with(rt, mk_runtime_ca_file(second)), 0, "the other runtime's CA verified");
+    mk_runtime_free(second);
+    cr_assert_eq(ping_with(rt, mk_runtime_ca_file(rt)), 200);
+    teardown();
+    third = start(&cfg, 1);
+    cr_assert_eq(ping_with(third, mk_runtime_ca_file(third)), 200);
+    mk_runtime_free(third);
+}
+
+static void write_pem(const char *path, const char *pem)
+{
+    FILE *f = fopen(path, "w");
+
+    cr_assert_not_null(f);
+    cr_assert_eq(fputs(pem, f) >= 0, 1);
+    cr_assert_eq(fclose(f), 0);
+}
+
+Test(runtime_tls, a_given_certificate_is_served)
+{
+    struct mk_runtime_config cfg = {0};
+    struct mk_tls_material m;
+    char dir[] = "/tmp/secmock-cert-XXXXXX", cert[64], key[64], ca[64];
+
+    cm_http_global_init();
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+    snprintf(key, sizeof(key), "%s/key.pem", dir);
+    snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+    cr_assert_eq(mk_tls_generate(NULL, &m, NULL), 0);
+    write_pem(cert, m.cert_pem);
+    write_pem(key, m.key_pem);
+    write_pem(ca, m.ca_pem);
+    cfg.cert_file = cert;
+    cfg.key_file = key;
+    cfg.ca_file = ca;
+    rt = start(&cfg, 1);
+    cr_assert_str_eq(mk_runtime_ca_file(rt), ca);
+    cr_assert_eq(ping_with(rt, ca), 200);
+    teardown();
+    mk_tls_material_release(&m);
+    unlink(cert), unlink(key), unlink(ca);
+    rmdir(dir);
 }
 
 Test(runtime_token, admin_token_required_when_set)

@@ -17,6 +17,7 @@
 #include "common/json.h"
 #include "common/spawn.h"
 #include "common/timeutil.h"
+#include "mock/kit/tls.h"
 
 static char dir[64];
 
@@ -143,6 +144,25 @@ Test(serve_cli, bad_options)
     ASSERT_FAILS_WITH(2, "--services needs a value", "--services");
     ASSERT_FAILS_WITH(1, "--clock: 'soon' is not an RFC 3339 time", "--services", "demo", "--clock",
                       "soon");
+}
+
+Test(serve_cli, given_certificate_and_key_must_match)
+{
+    struct mk_tls_material a, b;
+
+    cr_assert_eq(mk_tls_generate(NULL, &a, NULL), 0);
+    cr_assert_eq(mk_tls_generate(NULL, &b, NULL), 0);
+    write_text("cert.pem", a.cert_pem);
+    write_text("other-key.pem", b.key_pem);
+    write_text("not-pem.txt", "hello\n");
+    ASSERT_FAILS_WITH(1, "is not the key of the certificate in", "--services", "netskope", "--cert",
+                      path_in("cert.pem"), "--key", path_in("other-key.pem"));
+    ASSERT_FAILS_WITH(1, "no PEM certificate in", "--services", "netskope", "--cert",
+                      path_in("not-pem.txt"), "--key", path_in("other-key.pem"));
+    ASSERT_FAILS_WITH(1, "no PEM private key in", "--services", "netskope", "--cert",
+                      path_in("cert.pem"), "--key", path_in("not-pem.txt"));
+    mk_tls_material_release(&a);
+    mk_tls_material_release(&b);
 }
 
 Test(serve_cli, admin_off_loopback_needs_token)

@@ -30,9 +30,12 @@ Test(tls, leaf_verifies_against_ca_with_names)
     X509 *ca, *leaf;
     X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    EVP_PKEY *key;
+    BIO *kb;
 
     cr_assert_eq(mk_tls_generate(names, &m, NULL), 0);
-    cr_assert(strstr(m.key_pem, "BEGIN PRIVATE KEY") != NULL);
+    kb = BIO_new_mem_buf(m.key_pem, -1);
+    cr_assert(strstr(m.key_pem, "BEGIN EC PRIVATE KEY") != NULL);
     ca = load_cert(m.ca_pem);
     leaf = load_cert(m.cert_pem);
     X509_STORE_add_cert(store, ca);
@@ -48,6 +51,12 @@ Test(tls, leaf_verifies_against_ca_with_names)
     cr_assert_eq(X509_check_ca(ca), 1);
     cr_assert_eq(X509_check_ca(leaf), 0);
     cr_assert_eq(X509_check_purpose(leaf, X509_PURPOSE_SSL_SERVER, 0), 1);
+    key = PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL);
+    cr_assert_not_null(key);
+    cr_assert_eq(X509_check_private_key(leaf, key), 1,
+                 "the leaf does not carry the key's public half");
+    EVP_PKEY_free(key);
+    BIO_free(kb);
     X509_STORE_CTX_free(ctx);
     X509_STORE_free(store);
     X509_free(ca);
