@@ -47,6 +47,14 @@ void rc_esa_answer_release(struct rc_esa_answer *a)
     memset(a, 0, sizeof(*a));
 }
 
+void rc_esa_reg_base_url(const struct rc_esa_state *st, char *out, size_t size)
+{
+    if (st->reg.base_url[0])
+        cm_strlcpy(out, st->reg.base_url, size);
+    else
+        rc_esa_base_url(st->reg.server[0] ? st->reg.server : st->committed.server, out, size);
+}
+
 int rc_esa_call(struct rc_ctx *ctx, const char *method, const char *base_url, const char *path,
                 const char *bearer, const char *body, struct rc_esa_answer *a)
 {

@@ -66,6 +66,10 @@
 /* The SSE base URL for a server (region name or URL) into out (no trailing '/'). */
 void rc_esa_base_url(const char *server, char *out, size_t size);
 
+/* The SSE base URL of the state's registration: the one it recorded, else the
+ * one of its server (a state file written by hand may leave base_url out). */
+void rc_esa_reg_base_url(const struct rc_esa_state *st, char *out, size_t size);
+
 /* One exchange with SSE. */
 struct rc_esa_answer {
     long status;                /* HTTP status */

@@ -722,11 +722,7 @@ int rc_esa_check_gather(struct rc_ctx *ctx, struct rc_esa_check_facts *f)
         return RC_EXIT_USAGE;
     }
     f->token = v[1] && *v[1] ? v[1] : NULL;
-    if (f->st.reg.base_url[0])
-        cm_strlcpy(base, f->st.reg.base_url, sizeof(base));
-    else
-        rc_esa_base_url(f->st.reg.server[0] ? f->st.reg.server : f->st.committed.server, base,
-                        sizeof(base));
+    rc_esa_reg_base_url(&f->st, base, sizeof(base));
     if (f->st.reg.status == RC_ESA_REG_IN_PROGRESS)
         read_poll(ctx, f, base);
     if (f->st.reg.status == RC_ESA_REG_REGISTERED)

@@ -269,6 +269,8 @@ static int esa_open(struct rc_ctx *ctx, struct esa *e, size_t max_args)
         cm_error("%s", err.msg);
         return RC_EXIT_USAGE;
     }
+    if (e->st.reg.status != RC_ESA_REG_NONE && e->st.reg.base_url[0] == '\0')
+        rc_esa_reg_base_url(&e->st, e->st.reg.base_url, sizeof(e->st.reg.base_url));
     if ((rc = set_field(a->name, sizeof(a->name), opt(ctx, "esa.hostname", &bad), "--hostname")) ||
         (rc = set_field(a->serial, sizeof(a->serial), opt(ctx, "esa.serial", &bad), "--serial")) ||
         (rc = set_field(a->version, sizeof(a->version), opt(ctx, "esa.version", &bad),

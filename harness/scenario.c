@@ -975,7 +975,7 @@ static int ld_services(struct ld *l, const cJSON *svcs)
             if (!cJSON_IsObject(patch))
                 rc = ld_fail(l, "expected an object (an RFC 7386 merge patch)");
             else
-                s->state = cm_json_merge_patch(s->state ? s->state : cJSON_CreateObject(), patch);
+                s->state = cm_json_merge_patch(s->state, patch); /* NULL: onto {} */
             ld_pop(l, m2);
         }
     next:
@@ -1004,7 +1004,8 @@ static int ld_top(struct ld *l, const cJSON *doc)
     if (rc || (rc = ld_string(l, doc, "$schema", NULL)) ||
         (rc = ld_string(l, doc, "description", NULL)) || (rc = ld_string(l, doc, "name", &s)))
         return rc;
-    if (s[0] == '\0' || s[0] == '/' || s[strlen(s) - 1] == '/' || strpbrk(s, " \t\n")) {
+    if (s == NULL || s[0] == '\0' || s[0] == '/' || s[strlen(s) - 1] == '/' ||
+        strpbrk(s, " \t\n")) {
         size_t mark = ld_key(l, "name");
         rc = ld_fail(l, "expected a name such as \"family/what-it-checks\" (no spaces)");
         ld_pop(l, mark);

@@ -37,6 +37,9 @@ def measure(secmock, runs=20):
 
 
 def main():
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print("usage: startup.py SECMOCK [--runs N]   (exec-to-ready median and p90, idle RSS)")
+        sys.exit(0 if len(sys.argv) > 1 else 2)
     secmock = sys.argv[1]
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 20
     m = measure(secmock, runs)

@@ -28,7 +28,9 @@
 #include "client/esa_api.h"
 #include "client/esa_cmd.h"
 #include "client/esa_state.h"
+#include "common/fsutil.h"
 #include "common/json.h"
+#include "common/mem.h"
 
 #define T0           1589457600000LL /* 2020-05-14T12:00:00Z */
 #define GOOD_TOKEN   "a389f98df0e77c5411148e96e239e05d"
@@ -91,6 +93,11 @@ static int fake_transport(const struct cm_http_request *req, struct cm_http_resp
     char b[1024];
 
     fk.calls++;
+    if (strstr(req->url, "://") == NULL) { /* as libcurl does */
+        resp->curl_code = 3;
+        cm_strlcpy(resp->error, "URL using bad/illegal format or missing URL", sizeof(resp->error));
+        return CM_EPROTO;
+    }
     cm_buf_reset(&resp->body);
     cm_buf_reset(&resp->headers);
     resp->error[0] = '\0';
@@ -444,6 +451,31 @@ Test(client_esa_flow, global_settings_apply_at_commit_and_csn_reports)
     fk.csn = 0;
     cr_assert_eq(esa("usage", NULL), RC_CISCO_EXIT_FIX);
     cr_assert_not_null(strstr(err_text(), "csn_disabled"), "%s", captured);
+}
+
+/* A state file written by hand may leave out registration.base_url: the
+ * registration's region names the SSE to call. */
+Test(client_esa_flow, a_state_without_the_base_url_uses_the_region)
+{
+    cJSON *doc;
+    char *text;
+
+    register_nam();
+    doc = cm_json_load_file(state_path, NULL);
+    cr_assert_not_null(doc);
+    cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "registration"), "base_url"));
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(doc, "registration"), "base_url");
+    text = cm_json_print(doc);
+    cJSON_Delete(doc);
+    cr_assert_eq(cm_write_file_atomic(state_path, text, strlen(text)), 0);
+    free(text);
+    cr_assert_eq(esa("global-settings", "--csn", "enable", NULL), 0);
+    fk.calls = 0;
+    cr_assert_eq(esa("commit", NULL), 0, "%s", err_text());
+    cr_assert_str_eq(fk.paths[0], "PUT /v1/devices/d1/services");
+    fk.calls = 0;
+    cr_assert_eq(esa("usage", NULL), 0, "%s", err_text());
+    cr_assert_str_eq(fk.paths[0], "POST /v1/devices/d1/usage");
 }
 
 Test(client_esa_flow, a_device_deleted_in_the_portal_is_noticed)
