@@ -1,6 +1,8 @@
 /*
- * journal.c: the request ring. Each entry is one malloc holding the struct
- * and its strings; an entry pushed out of a full ring is freed and counted.
+ * journal.c: the request ring and the answer counts. Each entry is one malloc
+ * holding the struct and its strings; an entry pushed out of a full ring is
+ * freed and counted. The counts are an open-addressing table of (service,
+ * status, verdict) rows under the same lock.
  */
 #include "mock/kit/journal.h"
 
@@ -18,9 +20,12 @@ void mk_journal_init(struct mk_journal *j, size_t cap)
     pthread_mutex_init(&j->lock, NULL);
     j->cap = cap ? cap : 1;
     j->ring = cm_calloc(j->cap, sizeof(*j->ring));
+    j->counts = cm_calloc(MK_JOURNAL_COUNT_ROWS, sizeof(*j->counts));
     j->next_seq = 1;
     j->first_seq = 1;
     j->dropped = 0;
+    j->counted = 0;
+    j->other = 0;
 }
 
 static void free_all(struct mk_journal *j)
@@ -39,7 +44,45 @@ void mk_journal_release(struct mk_journal *j)
     free_all(j);
     free(j->ring);
     j->ring = NULL;
+    free(j->counts);
+    j->counts = NULL;
     pthread_mutex_destroy(&j->lock);
+}
+
+/* FNV-1a over the row's key. */
+static uint32_t count_hash(const char *service, int status, const char *verdict)
+{
+    uint32_t h = 2166136261u;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)service; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    h = (h ^ 0xff) * 16777619u;
+    for (p = (const unsigned char *)verdict; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return (h ^ (uint32_t)status) * 16777619u;
+}
+
+/* Counts one answer (lock held). A key that finds no free row is counted in `other`. */
+static void count(struct mk_journal *j, uint32_t h, const struct mk_journal_count *key)
+{
+    size_t i;
+
+    j->counted++;
+    for (i = 0; i < MK_JOURNAL_COUNT_ROWS; i++) {
+        struct mk_journal_count *r = &j->counts[(h + i) & (MK_JOURNAL_COUNT_ROWS - 1)];
+        if (r->count == 0) {
+            *r = *key;
+            r->count = 1;
+            return;
+        }
+        if (r->status == key->status && strcmp(r->service, key->service) == 0 &&
+            strcmp(r->verdict, key->verdict) == 0) {
+            r->count++;
+            return;
+        }
+    }
+    j->other++;
 }
 
 void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, int status,
@@ -50,6 +93,8 @@ void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, i
     size_t lens[7], total = 0, i, off = 0;
     struct mk_journal_entry *e, **slot;
     const char **dst[7];
+    struct mk_journal_count key;
+    uint32_t h;
 
     for (i = 0; i < 7; i++) {
         if (src[i] == NULL)
@@ -73,6 +118,11 @@ void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, i
         *dst[i] = e->strings + off;
         off += lens[i];
     }
+    memset(&key, 0, sizeof(key));
+    cm_strlcpy(key.service, e->service, sizeof(key.service));
+    cm_strlcpy(key.verdict, e->verdict, sizeof(key.verdict));
+    key.status = status;
+    h = count_hash(key.service, status, key.verdict);
 
     pthread_mutex_lock(&j->lock);
     e->seq = j->next_seq++;
@@ -83,6 +133,7 @@ void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, i
         j->dropped++;
     }
     *slot = e;
+    count(j, h, &key);
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -154,12 +205,54 @@ cJSON *mk_journal_query(struct mk_journal *j, const struct mk_journal_filter *f)
     return doc;
 }
 
+static int count_cmp(const void *a, const void *b)
+{
+    const struct mk_journal_count *x = a, *y = b;
+    int c = strcmp(x->service, y->service);
+
+    if (c == 0)
+        c = (x->status > y->status) - (x->status < y->status);
+    return c ? c : strcmp(x->verdict, y->verdict);
+}
+
+cJSON *mk_journal_counts(struct mk_journal *j)
+{
+    struct mk_journal_count *rows = cm_malloc(MK_JOURNAL_COUNT_ROWS * sizeof(*rows));
+    cJSON *doc = cJSON_CreateObject(), *arr;
+    size_t n = 0, i;
+
+    pthread_mutex_lock(&j->lock);
+    for (i = 0; i < MK_JOURNAL_COUNT_ROWS; i++)
+        if (j->counts[i].count)
+            rows[n++] = j->counts[i];
+    cJSON_AddNumberToObject(doc, "total", (double)j->counted);
+    cJSON_AddNumberToObject(doc, "held", (double)(j->next_seq - j->first_seq));
+    cJSON_AddNumberToObject(doc, "dropped", (double)j->dropped);
+    cJSON_AddNumberToObject(doc, "other", (double)j->other);
+    pthread_mutex_unlock(&j->lock);
+    qsort(rows, n, sizeof(*rows), count_cmp);
+    arr = cJSON_AddArrayToObject(doc, "counts");
+    for (i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "service", rows[i].service);
+        cJSON_AddNumberToObject(o, "status", rows[i].status);
+        cJSON_AddStringToObject(o, "verdict", rows[i].verdict);
+        cJSON_AddNumberToObject(o, "count", (double)rows[i].count);
+        cJSON_AddItemToArray(arr, o);
+    }
+    free(rows);
+    return doc;
+}
+
 void mk_journal_clear(struct mk_journal *j)
 {
     pthread_mutex_lock(&j->lock);
     free_all(j);
     j->first_seq = j->next_seq;
     j->dropped = 0;
+    j->counted = 0;
+    j->other = 0;
+    memset(j->counts, 0, MK_JOURNAL_COUNT_ROWS * sizeof(*j->counts));
     pthread_mutex_unlock(&j->lock);
 }
 
