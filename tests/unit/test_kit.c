@@ -81,6 +81,66 @@ Test(journal, filters_and_limit_keep_newest)
     mk_journal_release(&j);
 }
 
+/* stored is orig cut to a prefix and the marker "...(+N)", N the bytes cut. */
+static void assert_cut(const char *stored, const char *orig)
+{
+    const char *mark = strstr(stored, "...(+");
+    unsigned long cut = 0;
+
+    cr_assert_not_null(mark, "'%s' has no marker", stored);
+    cr_assert_eq(sscanf(mark, "...(+%lu)", &cut), 1);
+    cr_assert_eq((size_t)(mark - stored) + cut, strlen(orig), "'%s'", stored);
+    cr_assert_eq(strncmp(stored, orig, (size_t)(mark - stored)), 0);
+}
+
+/* A slot is fixed: strings over their share are cut with a marker, the rest kept whole. */
+Test(journal, long_strings_are_cut_with_a_marker)
+{
+    struct mk_journal j;
+    struct mk_journal_filter f = {0};
+    char path[301], fits[256], query[1001], detail[201];
+    cJSON *doc, *e;
+    const char *s;
+
+    memset(path, 'p', sizeof(path) - 1);
+    path[0] = '/';
+    path[sizeof(path) - 1] = '\0';
+    memcpy(fits, path, sizeof(fits) - 1);
+    fits[sizeof(fits) - 1] = '\0';
+    memset(query, 'q', sizeof(query) - 1);
+    query[sizeof(query) - 1] = '\0';
+    for (size_t i = 0; i + 2 < sizeof(detail); i += 2)
+        memcpy(detail + i, "\xc3\xa9", 2); /* U+00E9, two bytes */
+    detail[sizeof(detail) - 1] = '\0';
+    mk_journal_init(&j, 4);
+    mk_journal_add(&j, 1000, 5, 200, "demo", "GET", path, query, "ok", "127.0.0.1", detail);
+    mk_journal_add(&j, 1000, 5, 200, "demo", "GET", fits, "a=1", "ok", "127.0.0.1", "note");
+    doc = mk_journal_query(&j, &f);
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 0);
+    s = cm_json_str(e, "path", "");
+    cr_assert_lt(strlen(s), 256);
+    assert_cut(s, path);
+    s = cm_json_str(e, "detail", "");
+    cr_assert_lt(strlen(s), 128);
+    assert_cut(s, detail);
+    cr_assert_eq((strstr(s, "...") - s) % 2, 0, "cut inside a character: '%s'", s);
+    assert_cut(cm_json_str(e, "query", ""), query);
+    cr_assert_str_eq(cm_json_str(e, "service", ""), "demo");
+    cr_assert_str_eq(cm_json_str(e, "verdict", ""), "ok");
+    cr_assert_str_eq(cm_json_str(e, "peer", ""), "127.0.0.1");
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 1);
+    cr_assert_str_eq(cm_json_str(e, "path", ""), fits);
+    cr_assert_str_eq(cm_json_str(e, "query", ""), "a=1");
+    cr_assert_str_eq(cm_json_str(e, "detail", ""), "note");
+    cJSON_Delete(doc);
+    /* a path that fits is found by an exact filter */
+    f.path = fits;
+    doc = mk_journal_query(&j, &f);
+    cr_assert_eq(cm_json_num(doc, "total", -1), 1);
+    cJSON_Delete(doc);
+    mk_journal_release(&j);
+}
+
 /* The count of the row (service, status, verdict) in a counts document, or -1. */
 static double row(const cJSON *doc, const char *service, int status, const char *verdict)
 {
