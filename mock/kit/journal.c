@@ -25,6 +25,10 @@ enum field { F_SERVICE, F_METHOD, F_VERDICT, F_PEER, F_PATH, F_DETAIL, F_QUERY, 
  * short the last strings packed (detail, query) are the ones cut. */
 static const size_t field_max[NFIELDS] = {32, 16, 48, 48, 256, 128, 512};
 
+/* A slot's room for strings: what its fixed members leave. */
+#define TEXT_ROOM                                                                                  \
+    (MK_JOURNAL_SLOT - 3 * sizeof(uint64_t) - sizeof(int32_t) - NFIELDS * sizeof(uint16_t))
+
 /* One slot. Invariant: text + off[f] is a NUL-terminated string inside text. */
 struct mk_journal_entry {
     uint64_t seq; /* 1, 2, ... in arrival order of completion */
@@ -32,8 +36,7 @@ struct mk_journal_entry {
     int64_t latency_us;
     int32_t status;
     uint16_t off[NFIELDS];
-    char
-        text[MK_JOURNAL_SLOT - 3 * sizeof(uint64_t) - sizeof(int32_t) - NFIELDS * sizeof(uint16_t)];
+    char text[TEXT_ROOM];
 };
 
 _Static_assert(sizeof(struct mk_journal_entry) == MK_JOURNAL_SLOT, "a slot is MK_JOURNAL_SLOT");
@@ -71,14 +74,13 @@ void mk_journal_release(struct mk_journal *j)
 static size_t put(char *dst, size_t room, const char *s)
 {
     size_t n = strlen(s), keep, mark_len;
-    char mark[32];
 
     if (n < room) {
         memcpy(dst, s, n + 1);
         return n + 1;
     }
     /* the marker for cutting all n bytes is at least as long as the real one */
-    mark_len = (size_t)snprintf(mark, sizeof(mark), "...(+%zu)", n);
+    mark_len = (size_t)snprintf(NULL, 0, "...(+%zu)", n);
     keep = room - 1 > mark_len ? room - 1 - mark_len : room - 1;
     while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
         keep--;
@@ -89,8 +91,7 @@ static size_t put(char *dst, size_t room, const char *s)
     return keep + 1;
 }
 
-/* Packs the strings into e; each gets at most its field_max and leaves a byte for each one after.
- */
+/* Packs the strings into e: each gets at most its field_max and leaves a byte to each after it. */
 static void pack(struct mk_journal_entry *e, const char *const src[NFIELDS])
 {
     size_t off = 0, f;
