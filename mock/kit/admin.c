@@ -256,6 +256,12 @@ static int journal(struct mk_request *req, struct mk_response *resp)
     return MK_DONE;
 }
 
+static int journal_counts(struct mk_request *req, struct mk_response *resp)
+{
+    mk_resp_json(resp, 200, mk_journal_counts(&req->rt->journal));
+    return MK_DONE;
+}
+
 static int faults(struct mk_request *req, struct mk_response *resp)
 {
     struct cm_err err;
@@ -346,15 +352,25 @@ static int reset(struct mk_request *req, struct mk_response *resp)
 }
 
 static const struct mk_route admin_routes[] = {
-    {"GET", "/health", health},      {"GET", "/services", services},
-    {"POST", "/services/*", action}, {"GET", "/clock", clock_get},
-    {"POST", "/clock", clock_post},  {"GET", "/state", state_all},
-    {"POST", "/state", state_all},   {"GET", "/state/*", state_one},
-    {"PUT", "/state/*", state_one},  {"PATCH", "/state/*", state_one},
-    {"GET", "/journal", journal},    {"DELETE", "/journal", journal},
-    {"GET", "/faults", faults},      {"POST", "/faults", faults},
-    {"DELETE", "/faults", faults},   {"DELETE", "/faults/*", fault_one},
-    {"POST", "/reset", reset},       {NULL, NULL, NULL},
+    {"GET", "/health", health},
+    {"GET", "/services", services},
+    {"POST", "/services/*", action},
+    {"GET", "/clock", clock_get},
+    {"POST", "/clock", clock_post},
+    {"GET", "/state", state_all},
+    {"POST", "/state", state_all},
+    {"GET", "/state/*", state_one},
+    {"PUT", "/state/*", state_one},
+    {"PATCH", "/state/*", state_one},
+    {"GET", "/journal", journal},
+    {"DELETE", "/journal", journal},
+    {"GET", "/journal/counts", journal_counts},
+    {"GET", "/faults", faults},
+    {"POST", "/faults", faults},
+    {"DELETE", "/faults", faults},
+    {"DELETE", "/faults/*", fault_one},
+    {"POST", "/reset", reset},
+    {NULL, NULL, NULL},
 };
 
 /* 1 when the call carries the admin token (or none is set); otherwise answers 401, saying

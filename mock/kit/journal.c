@@ -1,6 +1,11 @@
 /*
- * journal.c: the request ring. Each entry is one malloc holding the struct
- * and its strings; an entry pushed out of a full ring is freed and counted.
+ * journal.c: the request ring and the answer counts.
+ *
+ * The ring is one array of fixed-size slots allocated at init: an entry's
+ * strings are packed inline in its slot (outside the lock, then copied in under
+ * it), so a busy mock allocates nothing per request and its memory stops
+ * growing once the ring has filled. The counts are an open-addressing table of
+ * (service, status, verdict) rows under the same lock.
  */
 #include "mock/kit/journal.h"
 
@@ -13,76 +18,164 @@
 #include <string.h>
 #include <strings.h>
 
+/* An entry's strings, in the order they are packed into its slot. */
+enum field { F_SERVICE, F_METHOD, F_VERDICT, F_PEER, F_PATH, F_DETAIL, F_QUERY, NFIELDS };
+
+/* The most each string may take of a slot, its NUL included. When the slot runs
+ * short the last strings packed (detail, query) are the ones cut. */
+static const size_t field_max[NFIELDS] = {32, 16, 48, 48, 256, 128, 512};
+
+/* A slot's room for strings: what its fixed members leave. */
+#define TEXT_ROOM                                                                                  \
+    (MK_JOURNAL_SLOT - 3 * sizeof(uint64_t) - sizeof(int32_t) - NFIELDS * sizeof(uint16_t))
+
+/* One slot. Invariant: text + off[f] is a NUL-terminated string inside text. */
+struct mk_journal_entry {
+    uint64_t seq; /* 1, 2, ... in arrival order of completion */
+    int64_t time_ms;
+    int64_t latency_us;
+    int32_t status;
+    uint16_t off[NFIELDS];
+    char text[TEXT_ROOM];
+};
+
+_Static_assert(sizeof(struct mk_journal_entry) == MK_JOURNAL_SLOT, "a slot is MK_JOURNAL_SLOT");
+
+static const char *str(const struct mk_journal_entry *e, enum field f)
+{
+    return e->text + e->off[f];
+}
+
 void mk_journal_init(struct mk_journal *j, size_t cap)
 {
     pthread_mutex_init(&j->lock, NULL);
     j->cap = cap ? cap : 1;
     j->ring = cm_calloc(j->cap, sizeof(*j->ring));
+    j->counts = cm_calloc(MK_JOURNAL_COUNT_ROWS, sizeof(*j->counts));
     j->next_seq = 1;
     j->first_seq = 1;
     j->dropped = 0;
-}
-
-static void free_all(struct mk_journal *j)
-{
-    uint64_t s;
-
-    for (s = j->first_seq; s < j->next_seq; s++) {
-        struct mk_journal_entry **slot = &j->ring[(s - 1) % j->cap];
-        free(*slot);
-        *slot = NULL;
-    }
+    j->counted = 0;
+    j->other = 0;
 }
 
 void mk_journal_release(struct mk_journal *j)
 {
-    free_all(j);
     free(j->ring);
     j->ring = NULL;
+    free(j->counts);
+    j->counts = NULL;
     pthread_mutex_destroy(&j->lock);
+}
+
+/* Copies s into dst, which has room bytes (room >= 1); a string that does not fit is cut at a
+ * UTF-8 character boundary and ends with "...(+N)", N the bytes cut (or is simply cut when
+ * even the marker does not fit). Returns the bytes used, its NUL included. */
+static size_t put(char *dst, size_t room, const char *s)
+{
+    size_t n = strlen(s), keep, mark_len;
+
+    if (n < room) {
+        memcpy(dst, s, n + 1);
+        return n + 1;
+    }
+    /* the marker for cutting all n bytes is at least as long as the real one */
+    mark_len = (size_t)snprintf(NULL, 0, "...(+%zu)", n);
+    keep = room - 1 > mark_len ? room - 1 - mark_len : room - 1;
+    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+        keep--;
+    memcpy(dst, s, keep);
+    if (keep + mark_len < room)
+        keep += (size_t)snprintf(dst + keep, room - keep, "...(+%zu)", n - keep);
+    dst[keep] = '\0';
+    return keep + 1;
+}
+
+/* Packs the strings into e: each gets at most its field_max and leaves a byte to each after it. */
+static void pack(struct mk_journal_entry *e, const char *const src[NFIELDS])
+{
+    size_t off = 0, f;
+
+    for (f = 0; f < NFIELDS; f++) {
+        size_t room = sizeof(e->text) - off - (NFIELDS - 1 - f);
+        if (room > field_max[f])
+            room = field_max[f];
+        e->off[f] = (uint16_t)off;
+        off += put(e->text + off, room, src[f] ? src[f] : "");
+    }
+}
+
+/* FNV-1a over the row's key. */
+static uint32_t count_hash(const char *service, int status, const char *verdict)
+{
+    uint32_t h = 2166136261u;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)service; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    h = (h ^ 0xff) * 16777619u;
+    for (p = (const unsigned char *)verdict; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return (h ^ (uint32_t)status) * 16777619u;
+}
+
+/* Counts one answer (lock held). A key that finds no free row is counted in `other`. */
+static void count(struct mk_journal *j, uint32_t h, const struct mk_journal_count *key)
+{
+    size_t i;
+
+    j->counted++;
+    for (i = 0; i < MK_JOURNAL_COUNT_ROWS; i++) {
+        struct mk_journal_count *r = &j->counts[(h + i) & (MK_JOURNAL_COUNT_ROWS - 1)];
+        if (r->count == 0) {
+            *r = *key;
+            r->count = 1;
+            return;
+        }
+        if (r->status == key->status && strcmp(r->service, key->service) == 0 &&
+            strcmp(r->verdict, key->verdict) == 0) {
+            r->count++;
+            return;
+        }
+    }
+    j->other++;
 }
 
 void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, int status,
                     const char *service, const char *method, const char *path, const char *query,
                     const char *verdict, const char *peer, const char *detail)
 {
-    const char *src[7] = {service, method, path, query, verdict, peer, detail};
-    size_t lens[7], total = 0, i, off = 0;
-    struct mk_journal_entry *e, **slot;
-    const char **dst[7];
+    const char *src[NFIELDS];
+    struct mk_journal_entry e;
+    struct mk_journal_count key;
+    uint32_t h;
 
-    for (i = 0; i < 7; i++) {
-        if (src[i] == NULL)
-            src[i] = "";
-        lens[i] = strlen(src[i]) + 1;
-        total += lens[i];
-    }
-    e = cm_malloc(sizeof(*e) + total);
-    e->time_ms = time_ms;
-    e->latency_us = latency_us;
-    e->status = status;
-    dst[0] = &e->service;
-    dst[1] = &e->method;
-    dst[2] = &e->path;
-    dst[3] = &e->query;
-    dst[4] = &e->verdict;
-    dst[5] = &e->peer;
-    dst[6] = &e->detail;
-    for (i = 0; i < 7; i++) {
-        memcpy(e->strings + off, src[i], lens[i]);
-        *dst[i] = e->strings + off;
-        off += lens[i];
-    }
+    src[F_SERVICE] = service;
+    src[F_METHOD] = method;
+    src[F_VERDICT] = verdict;
+    src[F_PEER] = peer;
+    src[F_PATH] = path;
+    src[F_DETAIL] = detail;
+    src[F_QUERY] = query;
+    e.time_ms = time_ms;
+    e.latency_us = latency_us;
+    e.status = status;
+    pack(&e, src);
+    /* the row's key is the journal's, cut as the slot cuts it */
+    memset(&key, 0, sizeof(key));
+    cm_strlcpy(key.service, str(&e, F_SERVICE), sizeof(key.service));
+    cm_strlcpy(key.verdict, str(&e, F_VERDICT), sizeof(key.verdict));
+    key.status = status;
+    h = count_hash(key.service, status, key.verdict);
 
     pthread_mutex_lock(&j->lock);
-    e->seq = j->next_seq++;
-    slot = &j->ring[(e->seq - 1) % j->cap];
-    if (e->seq - j->first_seq >= j->cap) {
-        free(*slot);
+    e.seq = j->next_seq++;
+    if (e.seq - j->first_seq >= j->cap) {
         j->first_seq++;
         j->dropped++;
     }
-    *slot = e;
+    j->ring[(e.seq - 1) % j->cap] = e;
+    count(j, h, &key);
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -90,13 +183,13 @@ static int matches(const struct mk_journal_entry *e, const struct mk_journal_fil
 {
     if (e->seq <= f->since_seq)
         return 0;
-    if (f->service && *f->service && strcmp(f->service, e->service) != 0)
+    if (f->service && *f->service && strcmp(f->service, str(e, F_SERVICE)) != 0)
         return 0;
-    if (f->method && *f->method && strcasecmp(f->method, e->method) != 0)
+    if (f->method && *f->method && strcasecmp(f->method, str(e, F_METHOD)) != 0)
         return 0;
-    if (f->path && *f->path && !mk_path_match(f->path, e->path))
+    if (f->path && *f->path && !mk_path_match(f->path, str(e, F_PATH)))
         return 0;
-    if (f->verdict && *f->verdict && strcmp(f->verdict, e->verdict) != 0)
+    if (f->verdict && *f->verdict && strcmp(f->verdict, str(e, F_VERDICT)) != 0)
         return 0;
     if (f->status && f->status != e->status)
         return 0;
@@ -112,15 +205,15 @@ static cJSON *entry_json(const struct mk_journal_entry *e)
     cJSON_AddNumberToObject(o, "seq", (double)e->seq);
     cJSON_AddStringToObject(o, "time", t);
     cJSON_AddNumberToObject(o, "time_ms", (double)e->time_ms);
-    cJSON_AddStringToObject(o, "service", e->service);
-    cJSON_AddStringToObject(o, "method", e->method);
-    cJSON_AddStringToObject(o, "path", e->path);
-    cJSON_AddStringToObject(o, "query", e->query);
+    cJSON_AddStringToObject(o, "service", str(e, F_SERVICE));
+    cJSON_AddStringToObject(o, "method", str(e, F_METHOD));
+    cJSON_AddStringToObject(o, "path", str(e, F_PATH));
+    cJSON_AddStringToObject(o, "query", str(e, F_QUERY));
     cJSON_AddNumberToObject(o, "status", e->status);
-    cJSON_AddStringToObject(o, "verdict", e->verdict);
+    cJSON_AddStringToObject(o, "verdict", str(e, F_VERDICT));
     cJSON_AddNumberToObject(o, "latency_us", (double)e->latency_us);
-    cJSON_AddStringToObject(o, "peer", e->peer);
-    cJSON_AddStringToObject(o, "detail", e->detail);
+    cJSON_AddStringToObject(o, "peer", str(e, F_PEER));
+    cJSON_AddStringToObject(o, "detail", str(e, F_DETAIL));
     return o;
 }
 
@@ -136,12 +229,12 @@ cJSON *mk_journal_query(struct mk_journal *j, const struct mk_journal_filter *f)
         /* Walk back to find where the newest `limit` matches begin. */
         size_t found = 0;
         for (s = j->next_seq; s > j->first_seq && found < f->limit; s--)
-            if (matches(j->ring[(s - 2) % j->cap], f))
+            if (matches(&j->ring[(s - 2) % j->cap], f))
                 found++;
         start = s;
     }
     for (s = start; s < j->next_seq; s++) {
-        const struct mk_journal_entry *e = j->ring[(s - 1) % j->cap];
+        const struct mk_journal_entry *e = &j->ring[(s - 1) % j->cap];
         if (matches(e, f)) {
             cJSON_AddItemToArray(arr, entry_json(e));
             n++;
@@ -154,12 +247,53 @@ cJSON *mk_journal_query(struct mk_journal *j, const struct mk_journal_filter *f)
     return doc;
 }
 
+static int count_cmp(const void *a, const void *b)
+{
+    const struct mk_journal_count *x = a, *y = b;
+    int c = strcmp(x->service, y->service);
+
+    if (c == 0)
+        c = (x->status > y->status) - (x->status < y->status);
+    return c ? c : strcmp(x->verdict, y->verdict);
+}
+
+cJSON *mk_journal_counts(struct mk_journal *j)
+{
+    struct mk_journal_count *rows = cm_malloc(MK_JOURNAL_COUNT_ROWS * sizeof(*rows));
+    cJSON *doc = cJSON_CreateObject(), *arr;
+    size_t n = 0, i;
+
+    pthread_mutex_lock(&j->lock);
+    for (i = 0; i < MK_JOURNAL_COUNT_ROWS; i++)
+        if (j->counts[i].count)
+            rows[n++] = j->counts[i];
+    cJSON_AddNumberToObject(doc, "total", (double)j->counted);
+    cJSON_AddNumberToObject(doc, "held", (double)(j->next_seq - j->first_seq));
+    cJSON_AddNumberToObject(doc, "dropped", (double)j->dropped);
+    cJSON_AddNumberToObject(doc, "other", (double)j->other);
+    pthread_mutex_unlock(&j->lock);
+    qsort(rows, n, sizeof(*rows), count_cmp);
+    arr = cJSON_AddArrayToObject(doc, "counts");
+    for (i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "service", rows[i].service);
+        cJSON_AddNumberToObject(o, "status", rows[i].status);
+        cJSON_AddStringToObject(o, "verdict", rows[i].verdict);
+        cJSON_AddNumberToObject(o, "count", (double)rows[i].count);
+        cJSON_AddItemToArray(arr, o);
+    }
+    free(rows);
+    return doc;
+}
+
 void mk_journal_clear(struct mk_journal *j)
 {
     pthread_mutex_lock(&j->lock);
-    free_all(j);
     j->first_seq = j->next_seq;
     j->dropped = 0;
+    j->counted = 0;
+    j->other = 0;
+    memset(j->counts, 0, MK_JOURNAL_COUNT_ROWS * sizeof(*j->counts));
     pthread_mutex_unlock(&j->lock);
 }
 

@@ -397,6 +397,47 @@ Test(runtime, journal_ring_reports_drops)
     cJSON_Delete(doc);
 }
 
+/* The counts outlive the 50-entry ring, break answers down by status and verdict, and are
+ * emptied with the journal. */
+Test(runtime, journal_counts_keep_every_answer)
+{
+    cJSON *doc, *rows, *r;
+
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"path\":\"/ping\",\"kind\":\"status\","
+                      "\"status\":503,\"body\":\"busy\",\"count\":5}",
+                      NULL, NULL),
+                 201);
+    for (int i = 0; i < 70; i++)
+        call("GET", demo_url, "/ping", NULL, NULL, NULL);
+    call("GET", demo_url, "/secure", NULL, "127.0.0.1", NULL);
+    cr_assert_eq(call("GET", admin(), "/journal/counts", NULL, NULL, &doc), 200);
+    cr_assert_eq(cm_json_num(doc, "total", -1), 71);
+    cr_assert_eq(cm_json_num(doc, "held", -1), 50);
+    cr_assert_eq(cm_json_num(doc, "dropped", -1), 21);
+    rows = cJSON_GetObjectItem(doc, "counts");
+    cr_assert_eq(cJSON_GetArraySize(rows), 3);
+    r = cJSON_GetArrayItem(rows, 0);
+    cr_assert_str_eq(cm_json_str(r, "service", ""), "demo");
+    cr_assert_eq(cm_json_num(r, "status", 0), 200);
+    cr_assert_str_eq(cm_json_str(r, "verdict", ""), "ok");
+    cr_assert_eq(cm_json_num(r, "count", 0), 65);
+    r = cJSON_GetArrayItem(rows, 1);
+    cr_assert_eq(cm_json_num(r, "status", 0), 401);
+    cr_assert_eq(cm_json_num(r, "count", 0), 1);
+    r = cJSON_GetArrayItem(rows, 2);
+    cr_assert_eq(cm_json_num(r, "status", 0), 503);
+    cr_assert_str_eq(cm_json_str(r, "verdict", ""), "fault:status");
+    cr_assert_eq(cm_json_num(r, "count", 0), 5);
+    cJSON_Delete(doc);
+    cr_assert_eq(call("DELETE", admin(), "/journal/counts", NULL, NULL, NULL), 405);
+    cr_assert_eq(call("DELETE", admin(), "/journal", NULL, NULL, NULL), 200);
+    cr_assert_eq(call("GET", admin(), "/journal/counts", NULL, NULL, &doc), 200);
+    cr_assert_eq(cm_json_num(doc, "total", -1), 0);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "counts")), 0);
+    cJSON_Delete(doc);
+}
+
 Test(runtime_tls, https_verified_against_generated_ca)
 {
     struct mk_runtime_config cfg = {0};

@@ -1,8 +1,10 @@
 /*
- * test_kit.c: the mock kit's parts that need no socket: journal ring,
+ * test_kit.c: the mock kit's parts that need no socket: journal ring and counts,
  * faults, router, query redaction, address ranges.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/json.h"
@@ -75,6 +77,172 @@ Test(journal, filters_and_limit_keep_newest)
     f.since_seq = 3;
     doc = mk_journal_query(&j, &f);
     cr_assert_eq(cm_json_num(doc, "total", -1), 1);
+    cJSON_Delete(doc);
+    mk_journal_release(&j);
+}
+
+/* stored is orig cut to a prefix and the marker "...(+N)", N the bytes cut. */
+static void assert_cut(const char *stored, const char *orig)
+{
+    const char *mark = strstr(stored, "...(+");
+    unsigned long cut = 0;
+
+    cr_assert_not_null(mark, "'%s' has no marker", stored);
+    cr_assert_eq(sscanf(mark, "...(+%lu)", &cut), 1);
+    cr_assert_eq((size_t)(mark - stored) + cut, strlen(orig), "'%s'", stored);
+    cr_assert_eq(strncmp(stored, orig, (size_t)(mark - stored)), 0);
+}
+
+/* A slot is fixed: strings over their share are cut with a marker, the rest kept whole. */
+Test(journal, long_strings_are_cut_with_a_marker)
+{
+    struct mk_journal j;
+    struct mk_journal_filter f = {0};
+    char path[301], fits[256], query[1001], detail[201];
+    cJSON *doc, *e;
+    const char *s;
+
+    memset(path, 'p', sizeof(path) - 1);
+    path[0] = '/';
+    path[sizeof(path) - 1] = '\0';
+    memcpy(fits, path, sizeof(fits) - 1);
+    fits[sizeof(fits) - 1] = '\0';
+    memset(query, 'q', sizeof(query) - 1);
+    query[sizeof(query) - 1] = '\0';
+    for (size_t i = 0; i + 2 < sizeof(detail); i += 2)
+        memcpy(detail + i, "\xc3\xa9", 2); /* U+00E9, two bytes */
+    detail[sizeof(detail) - 1] = '\0';
+    mk_journal_init(&j, 4);
+    mk_journal_add(&j, 1000, 5, 200, "demo", "GET", path, query, "ok", "127.0.0.1", detail);
+    mk_journal_add(&j, 1000, 5, 200, "demo", "GET", fits, "a=1", "ok", "127.0.0.1", "note");
+    doc = mk_journal_query(&j, &f);
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 0);
+    s = cm_json_str(e, "path", "");
+    cr_assert_lt(strlen(s), 256);
+    assert_cut(s, path);
+    s = cm_json_str(e, "detail", "");
+    cr_assert_lt(strlen(s), 128);
+    assert_cut(s, detail);
+    cr_assert_eq((strstr(s, "...") - s) % 2, 0, "cut inside a character: '%s'", s);
+    assert_cut(cm_json_str(e, "query", ""), query);
+    cr_assert_str_eq(cm_json_str(e, "service", ""), "demo");
+    cr_assert_str_eq(cm_json_str(e, "verdict", ""), "ok");
+    cr_assert_str_eq(cm_json_str(e, "peer", ""), "127.0.0.1");
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 1);
+    cr_assert_str_eq(cm_json_str(e, "path", ""), fits);
+    cr_assert_str_eq(cm_json_str(e, "query", ""), "a=1");
+    cr_assert_str_eq(cm_json_str(e, "detail", ""), "note");
+    cJSON_Delete(doc);
+    /* a path that fits is found by an exact filter */
+    f.path = fits;
+    doc = mk_journal_query(&j, &f);
+    cr_assert_eq(cm_json_num(doc, "total", -1), 1);
+    cJSON_Delete(doc);
+    mk_journal_release(&j);
+}
+
+/* The count of the row (service, status, verdict) in a counts document, or -1. */
+static double row(const cJSON *doc, const char *service, int status, const char *verdict)
+{
+    const cJSON *r;
+
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "counts"))
+    {
+        if (strcmp(cm_json_str(r, "service", ""), service) == 0 &&
+            cm_json_num(r, "status", 0) == status &&
+            strcmp(cm_json_str(r, "verdict", ""), verdict) == 0)
+            return cm_json_num(r, "count", -1);
+    }
+    return -1;
+}
+
+Test(journal, counts_keep_what_the_ring_drops)
+{
+    struct mk_journal j;
+    cJSON *doc, *first;
+
+    mk_journal_init(&j, 3);
+    for (int i = 0; i < 7; i++)
+        add(&j, "/p", i % 3 ? 200 : 503, i % 3 ? "ok" : "fault:status");
+    mk_journal_add(&j, 1000, 5, 0, "alpha", "GET", "/x", "", "fault:reset", "", "");
+    doc = mk_journal_counts(&j);
+    cr_assert_eq(cm_json_num(doc, "total", -1), 8);
+    cr_assert_eq(cm_json_num(doc, "held", -1), 3);
+    cr_assert_eq(cm_json_num(doc, "dropped", -1), 5);
+    cr_assert_eq(cm_json_num(doc, "other", -1), 0);
+    cr_assert_eq(row(doc, "demo", 200, "ok"), 4);
+    cr_assert_eq(row(doc, "demo", 503, "fault:status"), 3);
+    cr_assert_eq(row(doc, "alpha", 0, "fault:reset"), 1);
+    /* sorted by service, then status */
+    first = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "counts"), 0);
+    cr_assert_str_eq(cm_json_str(first, "service", ""), "alpha");
+    first = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "counts"), 1);
+    cr_assert_eq(cm_json_num(first, "status", 0), 200);
+    cJSON_Delete(doc);
+    mk_journal_clear(&j);
+    doc = mk_journal_counts(&j);
+    cr_assert_eq(cm_json_num(doc, "total", -1), 0);
+    cr_assert_eq(cm_json_num(doc, "held", -1), 0);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "counts")), 0);
+    cJSON_Delete(doc);
+    add(&j, "/p", 200, "ok");
+    doc = mk_journal_counts(&j);
+    cr_assert_eq(row(doc, "demo", 200, "ok"), 1);
+    cJSON_Delete(doc);
+    mk_journal_release(&j);
+}
+
+Test(journal, counts_past_a_full_table_go_to_other)
+{
+    struct mk_journal j;
+    char verdict[32];
+    cJSON *doc;
+
+    mk_journal_init(&j, 10);
+    for (int i = 0; i < MK_JOURNAL_COUNT_ROWS + 20; i++) {
+        snprintf(verdict, sizeof(verdict), "v%d", i);
+        add(&j, "/p", 400, verdict);
+    }
+    add(&j, "/p", 400, "v0");
+    doc = mk_journal_counts(&j);
+    cr_assert_eq(cm_json_num(doc, "total", -1), MK_JOURNAL_COUNT_ROWS + 21);
+    cr_assert_eq(cm_json_num(doc, "other", -1), 20);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "counts")), MK_JOURNAL_COUNT_ROWS);
+    cr_assert_eq(row(doc, "demo", 400, "v0"), 2);
+    cJSON_Delete(doc);
+    mk_journal_release(&j);
+}
+
+#define ADDERS    4
+#define EACH_ADDS 20000
+
+static void *adder(void *arg)
+{
+    struct mk_journal *j = arg;
+
+    for (int i = 0; i < EACH_ADDS; i++)
+        add(j, "/p", i % 2 ? 200 : 429, i % 2 ? "ok" : "rate_limited");
+    return NULL;
+}
+
+/* Threads adding at once lose no count (the TSan build checks the locking). */
+Test(journal, counts_from_many_threads_add_up)
+{
+    struct mk_journal j;
+    pthread_t t[ADDERS];
+    cJSON *doc;
+
+    mk_journal_init(&j, 1000);
+    for (int i = 0; i < ADDERS; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, adder, &j), 0);
+    for (int i = 0; i < ADDERS; i++)
+        pthread_join(t[i], NULL);
+    doc = mk_journal_counts(&j);
+    cr_assert_eq(cm_json_num(doc, "total", -1), ADDERS * EACH_ADDS);
+    cr_assert_eq(cm_json_num(doc, "held", -1) + cm_json_num(doc, "dropped", -1),
+                 ADDERS * EACH_ADDS);
+    cr_assert_eq(row(doc, "demo", 200, "ok"), ADDERS * EACH_ADDS / 2);
+    cr_assert_eq(row(doc, "demo", 429, "rate_limited"), ADDERS * EACH_ADDS / 2);
     cJSON_Delete(doc);
     mk_journal_release(&j);
 }
