@@ -41,7 +41,7 @@ void hx_argv_free(char **argv)
 
 char **hx_mock_argv(const struct hx_scenario *sc, const char *secmock, const char *workdir)
 {
-    size_t n = 0, i, cap = 12 + 2 * sc->nservices;
+    size_t n = 0, i, cap = 14 + 2 * sc->nservices;
     char **argv = cm_calloc(cap, sizeof(*argv));
     struct cm_buf names;
     char t[64];
@@ -60,6 +60,8 @@ char **hx_mock_argv(const struct hx_scenario *sc, const char *secmock, const cha
     argv[n++] = cm_asprintf("%s/state.json", workdir);
     argv[n++] = cm_strdup("--ready-file");
     argv[n++] = cm_asprintf("%s/ready.json", workdir);
+    argv[n++] = cm_strdup("--tls-dir");
+    argv[n++] = cm_asprintf("%s/tls", workdir);
     if (sc->has_clock) {
         cm_time_format(sc->clock_start_ms, t, sizeof(t));
         argv[n++] = cm_strdup("--clock");

@@ -4,7 +4,8 @@
  *
  * hx_mock_start() writes <workdir>/state.json, starts
  *   <secmock> serve --services a,b --state <workdir>/state.json
- *                   --ready-file <workdir>/ready.json [--clock T [--freeze]] [--tls SVC]...
+ *                   --ready-file <workdir>/ready.json --tls-dir <workdir>/tls
+ *                   [--clock T [--freeze]] [--tls SVC]...
  * with stdout and stderr appended to <workdir>/serve.log, then waits (at most
  * 5 s) for the ready file to appear, failing at once with the log's tail if the
  * process exits first. The ready file gives the admin URL, the CA file and the
