@@ -27,6 +27,7 @@
 
 #include <stdint.h>
 
+#include "harness/launcher.h"
 #include "harness/scenario.h"
 
 #define HX_TIMELINE_MAX_ENTRIES 5000
@@ -47,11 +48,12 @@ struct hx_result {
 };
 
 struct hx_exec_config {
-    const char *secmock;      /* the secmock binary, for `serve` and `client` */
-    const char *faketime_lib; /* libfaketime.so.1 to preload in run steps; NULL when none */
-    const char *keep_logs;    /* copy logs into <keep_logs>/<name>/; NULL = do not */
-    const char *tmpdir;       /* parent of work folders; NULL = hx_work_parent() */
-    int timeline;             /* record the journal and a timeline of the steps (--html) */
+    const char *secmock;          /* the secmock binary, for `serve` and `client` */
+    const char *faketime_lib;     /* libfaketime.so.1 to preload in run steps; NULL when none */
+    const char *keep_logs;        /* copy logs into <keep_logs>/<name>/; NULL = do not */
+    const char *tmpdir;           /* parent of work folders; NULL = hx_work_parent() */
+    int timeline;                 /* record the journal and a timeline of the steps (--html) */
+    struct hx_launcher *launcher; /* starts secmock's own children; NULL: exec them all */
 };
 
 void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
