@@ -27,9 +27,11 @@
  *
  * Only secmock's own `client` and `serve` go through it, and only when the
  * variables read at process start (LD_*, GLIBC_TUNABLES, MALLOC_*, OPENSSL_*,
- * GNUTLS_*, P11_KIT_*) are the launcher's; the rest is exec'd as before. A
- * launcher that stops answering is turned off and later children are exec'd.
- * Sanitizer builds exec everything (their runtimes expect to see each fork).
+ * GNUTLS_*, P11_KIT_*, SSL_*, CURL_*, and SECMOCK_NO_LAUNCHER to force an exec)
+ * are the launcher's; the rest is exec'd as before. A launcher that stops
+ * answering is turned off and later children are exec'd. Sanitizer builds, and
+ * a run with SECMOCK_NO_LAUNCHER=1, exec everything (sanitizer runtimes expect
+ * to see each fork).
  *
  * The raw clone skips glibc's fork bookkeeping, which a single-threaded parent
  * needs for one thing only: the thread id glibc caches for the main thread
