@@ -20,7 +20,8 @@
  * (own process group, SIGKILL when the harness dies, default signals, the
  * three descriptors and nothing else, the folder), takes the environment it
  * was sent and calls secmock's main with argv: the code an exec would have run,
- * in a fresh copy of a process that did nothing yet. It ends with main's
+ * in a fresh copy of a process that did nothing yet (but set up OpenSSL's
+ * random generator, see launcher_main). It ends with main's
  * status once its streams are flushed, without the libraries' exit-time
  * clean-up (nothing outside the process sees it). A failure to enter the
  * folder comes back as an error of the start, as with exec.
@@ -41,6 +42,8 @@
 #include "harness/launcher.h"
 
 #include "common/mem.h"
+
+#include <openssl/rand.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -238,6 +241,7 @@ answer:
 static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
 {
     char *buf = cm_malloc(sizeof(struct req_head) + MSG_MAX);
+    unsigned char warm[1];
     struct sigaction sa;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -246,6 +250,16 @@ static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
+    /* Every child that speaks TLS first sets up OpenSSL's random generators (curl
+     * asks RAND_status() before it connects, TLS draws public and private bytes):
+     * fetching and instantiating the DRBGs, milliseconds each time. Done here
+     * once, the children inherit them set up; OpenSSL notices the new pid and
+     * reseeds each child's copy from the kernel before its first output, so no
+     * two children share a stream. Should this fail, each child sets them up
+     * itself, as when exec'd. */
+    RAND_status();
+    RAND_bytes(warm, sizeof(warm));
+    RAND_priv_bytes(warm, sizeof(warm));
     while (serve_one(sock, main_fn, harness, buf) == 0)
         ;
     _exit(0);
