@@ -21,7 +21,7 @@
  * three descriptors and nothing else, the folder), takes the environment it
  * was sent and calls secmock's main with argv: the code an exec would have run,
  * in a fresh copy of a process that did nothing yet (but set up OpenSSL's
- * random generator, see launcher_main). It ends with main's
+ * random generators and fill its algorithm cache, see launcher_main). It ends with main's
  * status once its streams are flushed, without the libraries' exit-time
  * clean-up (nothing outside the process sees it). A failure to enter the
  * folder comes back as an error of the start, as with exec.
@@ -44,6 +44,7 @@
 #include "common/mem.h"
 
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -260,6 +261,11 @@ static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
     RAND_status();
     RAND_bytes(warm, sizeof(warm));
     RAND_priv_bytes(warm, sizeof(warm));
+    /* And libcurl makes an SSL_CTX for every connection, which fetches its
+     * digests and ciphers from OpenSSL's providers: the first time in a process
+     * builds them, later times find them in the library's cache. One context
+     * made and freed here fills that cache for every child. */
+    SSL_CTX_free(SSL_CTX_new(TLS_client_method()));
     while (serve_one(sock, main_fn, harness, buf) == 0)
         ;
     _exit(0);
