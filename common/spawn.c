@@ -6,7 +6,8 @@
  * death signal, default signal dispositions, dup2 of stdin/stdout/stderr,
  * chdir, closing every other descriptor, execve. A close-on-exec pipe carries
  * errno back if chdir or exec fails, so a missing program is an error of the
- * call rather than a mysterious exit 127.
+ * call rather than a mysterious exit 127. With opts->launcher, the launcher
+ * makes the child instead of fork and exec; the rest is the same.
  *
  * Waiting uses poll() over the output pipes and a pidfd (Linux 5.3+); without
  * pidfd it polls waitpid every 10 ms. When the group leader ends, the rest of
@@ -132,9 +133,7 @@ static void child_close_from(int lowfd, int maxfd)
         close(fd);
 }
 
-/* Runs in the child: never returns. */
-static void child_exec(const char *path, const struct cm_spawn_opts *o, int in_fd, int out_fd,
-                       int err_fd, int rep_fd, pid_t parent, int maxfd)
+void cm_spawn_child_prepare(pid_t parent)
 {
     struct sigaction sa;
     sigset_t all;
@@ -151,6 +150,13 @@ static void child_exec(const char *path, const struct cm_spawn_opts *o, int in_f
             sigaction(sig, &sa, NULL);
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/* Runs in the child: never returns. */
+static void child_exec(const char *path, const struct cm_spawn_opts *o, int in_fd, int out_fd,
+                       int err_fd, int rep_fd, pid_t parent, int maxfd)
+{
+    cm_spawn_child_prepare(parent);
     /* Move the report pipe out of the way of 0..2 first. */
     if (rep_fd < 3) {
         int moved = fcntl(rep_fd, F_DUPFD_CLOEXEC, 3);
@@ -216,7 +222,10 @@ int cm_proc_start(struct cm_proc *p, const struct cm_spawn_opts *opts, struct cm
         rc = cm_fail(err, CM_EINVAL, "cannot run a command: empty argv");
         goto out;
     }
-    path = resolve_program(opts);
+    if (opts->launcher)
+        path = cm_strdup(opts->argv[0]); /* the launcher runs it without exec */
+    else
+        path = resolve_program(opts);
     if (path == NULL) {
         rc = cm_fail(err, CM_ENOENT, "cannot run '%s': not found in PATH", opts->argv[0]);
         goto out;
@@ -247,6 +256,14 @@ int cm_proc_start(struct cm_proc *p, const struct cm_spawn_opts *opts, struct cm
         goto out;
     }
     p->start_us = cm_mono_us();
+    if (opts->launcher) {
+        rc = opts->launcher->start(opts->launcher->ud, opts, in_fd, outp[1], errp[1], &pid, err);
+        if (rc)
+            goto out;
+        setpgid(pid, pid); /* as after fork: whichever of the two runs first wins */
+        p->pid = pid;
+        goto started;
+    }
     pid = fork();
     if (pid < 0) {
         rc = cm_fail(err, CM_EIO, "cannot run '%s': fork: %s", opts->argv[0], strerror(errno));
@@ -274,6 +291,9 @@ int cm_proc_start(struct cm_proc *p, const struct cm_spawn_opts *opts, struct cm
                 cm_fail(err, CM_ENOENT, "cannot run '%s': %s", opts->argv[0], strerror(report.err));
         goto out;
     }
+started:
+    close_fd(&outp[1]);
+    close_fd(&errp[1]);
     p->out_fd = outp[0];
     p->err_fd = errp[0];
     outp[0] = errp[0] = -1;

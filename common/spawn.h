@@ -36,6 +36,23 @@
 #define CM_SPAWN_CAPTURE_DEFAULT  (16u * 1024 * 1024)
 #define CM_SPAWN_GRACE_DEFAULT_MS 2000
 
+/*
+ * A launcher starts a child for cm_proc_start() in place of fork and exec (the
+ * harness's pre-started copy of itself, harness/launcher.c). start() gets the
+ * options and the descriptors the child must have as stdin, stdout and stderr
+ * (borrowed: the launcher passes copies on), and returns 0 with *pid that of a
+ * process that is a child of the caller, in a process group of its own, sent
+ * SIGKILL when the caller dies, running opts->argv with opts->env in opts->cwd;
+ * or CM_ENOENT (it could not enter cwd) or CM_EIO with err saying why. From
+ * then on the child is waited for, stopped and reaped exactly like a forked one.
+ */
+struct cm_spawn_opts;
+struct cm_launcher {
+    int (*start)(void *ud, const struct cm_spawn_opts *opts, int in_fd, int out_fd, int err_fd,
+                 pid_t *pid, struct cm_err *err);
+    void *ud;
+};
+
 /* What to run. Every pointer is borrowed and only read during the start call. */
 struct cm_spawn_opts {
     const char *const *argv; /* NULL-terminated; argv[0] is searched in PATH unless it has a '/' */
@@ -48,6 +65,7 @@ struct cm_spawn_opts {
                                 Output past it is read and dropped (the child never blocks). */
     int64_t timeout_ms;      /* cm_spawn_run only: stop the child after this long; 0 = never */
     int64_t grace_ms;        /* between SIGTERM and SIGKILL; 0 = CM_SPAWN_GRACE_DEFAULT_MS */
+    const struct cm_launcher *launcher; /* start through it; NULL = fork and exec argv[0] */
 };
 
 /*
@@ -86,6 +104,11 @@ struct cm_proc {
     int64_t grace_ms;
     struct cm_spawn_result res;
 };
+
+/* In a new child, before it runs anything: its own process group, SIGKILL when
+ * the parent dies (exit 127 if it already has: getppid() is no longer parent),
+ * every signal back to its default, none blocked. Async-signal-safe. */
+void cm_spawn_child_prepare(pid_t parent);
 
 void cm_spawn_result_init(struct cm_spawn_result *r);
 void cm_spawn_result_release(struct cm_spawn_result *r);

@@ -24,12 +24,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ftw.h>
+#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +75,22 @@ const char *hx_find_faketime(void)
         if (access(candidates[i], R_OK) == 0)
             return candidates[i];
     return NULL;
+}
+
+/* The least free space /dev/shm must have to hold work folders (a container's is often 64 MB). */
+#define SHM_MIN_FREE (1024LL * 1024 * 1024)
+
+const char *hx_work_parent(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    struct statfs fs;
+
+    if (tmp && *tmp)
+        return tmp;
+    if (statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+        (long long)fs.f_bavail * fs.f_bsize >= SHM_MIN_FREE && access("/dev/shm", W_OK | X_OK) == 0)
+        return "/dev/shm";
+    return "/tmp";
 }
 
 void hx_service_env_name(const char *service, char *out, size_t size)
@@ -637,6 +655,7 @@ static int step_process(struct run *r, const struct hx_step *st, struct cm_err *
     o.env = (const char *const *)env.kv;
     o.cwd = r->workdir;
     o.timeout_ms = budget;
+    o.launcher = hx_launcher_for(r->cfg->launcher, o.argv, o.env);
     rc = cm_spawn_run(&o, &res, err);
     if (rc)
         goto out;
@@ -1030,7 +1049,7 @@ void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
 {
     struct run r;
     struct cm_err err;
-    const char *tmp = cfg->tmpdir ? cfg->tmpdir : getenv("TMPDIR");
+    const char *tmp = cfg->tmpdir && *cfg->tmpdir ? cfg->tmpdir : hx_work_parent();
     int64_t t0 = cm_mono_us();
     char *tmpl;
     size_t i;
@@ -1049,7 +1068,7 @@ void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
         goto done;
     }
     r.deadline_us = t0 + sc->timeout_ms * 1000;
-    tmpl = cm_asprintf("%s/secmock-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    tmpl = cm_asprintf("%s/secmock-run-XXXXXX", tmp);
     if (mkdtemp(tmpl) == NULL) {
         char *msg = cm_asprintf("cannot create a work folder '%s': %s", tmpl, strerror(errno));
         fail(res, -1, "start-up", msg);
@@ -1059,7 +1078,7 @@ void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
     }
     r.workdir = tmpl;
     logf_(&r, "scenario %s (%s), work folder %s\n", sc->name, sc->file, r.workdir);
-    if (hx_mock_start(&r.mock, sc, cfg->secmock, r.workdir, &err) != 0) {
+    if (hx_mock_start_via(&r.mock, sc, cfg->secmock, cfg->launcher, r.workdir, &err) != 0) {
         fail(res, -1, "start-up", err.msg);
         goto teardown;
     }

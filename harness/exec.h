@@ -27,6 +27,7 @@
 
 #include <stdint.h>
 
+#include "harness/launcher.h"
 #include "harness/scenario.h"
 
 #define HX_TIMELINE_MAX_ENTRIES 5000
@@ -47,11 +48,12 @@ struct hx_result {
 };
 
 struct hx_exec_config {
-    const char *secmock;      /* the secmock binary, for `serve` and `client` */
-    const char *faketime_lib; /* libfaketime.so.1 to preload in run steps; NULL when none */
-    const char *keep_logs;    /* copy logs into <keep_logs>/<name>/; NULL = do not */
-    const char *tmpdir;       /* parent of work folders; NULL = $TMPDIR or /tmp */
-    int timeline;             /* record the journal and a timeline of the steps (--html) */
+    const char *secmock;          /* the secmock binary, for `serve` and `client` */
+    const char *faketime_lib;     /* libfaketime.so.1 to preload in run steps; NULL when none */
+    const char *keep_logs;        /* copy logs into <keep_logs>/<name>/; NULL = do not */
+    const char *tmpdir;           /* parent of work folders; NULL = hx_work_parent() */
+    int timeline;                 /* record the journal and a timeline of the steps (--html) */
+    struct hx_launcher *launcher; /* starts secmock's own children; NULL: exec them all */
 };
 
 void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
@@ -60,6 +62,15 @@ void hx_result_release(struct hx_result *res);
 
 /* libfaketime.so.1 when installed in a known place; static string or NULL. */
 const char *hx_find_faketime(void);
+
+/*
+ * Where work folders go by default: $TMPDIR when set; else /dev/shm when it is a
+ * tmpfs we may write with at least 1 GiB free; else /tmp. A work folder is
+ * thrown away, so the files the mock and the client write there atomically
+ * (state, ready file, CA, checkpoints) gain nothing from reaching a disk, and
+ * on a tmpfs their fsync costs nothing. Static string or the environment's.
+ */
+const char *hx_work_parent(void);
 
 /* "SECMOCK_SSE_EU_URL" for service "sse-eu" into out. */
 void hx_service_env_name(const char *service, char *out, size_t size);

@@ -15,4 +15,9 @@
  * passed, 1 some failed, 2 usage or scenario file errors). argv is borrowed. */
 int hx_run_main(int argc, char **argv);
 
+/* secmock's own main, for the launcher (launcher.h) to call in the `client` and
+ * `serve` children it starts without exec. Unset (as in tests), every child is
+ * exec'd. */
+void hx_run_set_self_main(int (*main_fn)(int argc, char **argv));
+
 #endif

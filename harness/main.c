@@ -23,7 +23,7 @@ static void usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -47,4 +47,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "secmock: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    hx_run_set_self_main(dispatch);
+    return dispatch(argc, argv);
 }

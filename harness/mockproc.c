@@ -3,9 +3,10 @@
  * the admin API client.
  *
  * Readiness is the ready file, written atomically by the mock once every
- * listener is bound; the harness polls for it every 5 ms (never a fixed sleep)
- * while also watching the child, so a mock that fails to start is reported at
- * once with its own message.
+ * listener is bound (a rename into the work folder). The harness waits for it
+ * by event: inotify on the work folder, set before the mock starts, and the
+ * mock's pidfd, so a mock that fails to start is reported at once with its own
+ * message. Only without inotify or pidfd does it look again every 5 ms.
  */
 #include "harness/mockproc.h"
 
@@ -18,10 +19,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,7 +44,7 @@ void hx_argv_free(char **argv)
 
 char **hx_mock_argv(const struct hx_scenario *sc, const char *secmock, const char *workdir)
 {
-    size_t n = 0, i, cap = 12 + 2 * sc->nservices;
+    size_t n = 0, i, cap = 14 + 2 * sc->nservices;
     char **argv = cm_calloc(cap, sizeof(*argv));
     struct cm_buf names;
     char t[64];
@@ -60,6 +63,8 @@ char **hx_mock_argv(const struct hx_scenario *sc, const char *secmock, const cha
     argv[n++] = cm_asprintf("%s/state.json", workdir);
     argv[n++] = cm_strdup("--ready-file");
     argv[n++] = cm_asprintf("%s/ready.json", workdir);
+    argv[n++] = cm_strdup("--tls-dir");
+    argv[n++] = cm_asprintf("%s/tls", workdir);
     if (sc->has_clock) {
         cm_time_format(sc->clock_start_ms, t, sizeof(t));
         argv[n++] = cm_strdup("--clock");
@@ -150,6 +155,26 @@ char *hx_tail_file(const char *path, int n)
     return tail;
 }
 
+#define READY_RECHECK_MS 5 /* without inotify or a pidfd: how often to look again */
+
+/* Waits up to ms for a file to be renamed into the watched folder or the child to end. */
+static void wait_event(int ino, int pidfd, int64_t ms)
+{
+    struct pollfd fds[2];
+    nfds_t n = 0;
+    char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+    if (ino >= 0)
+        fds[n++] = (struct pollfd){.fd = ino, .events = POLLIN};
+    if (pidfd >= 0)
+        fds[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+    if (ino < 0 || pidfd < 0)
+        ms = ms < READY_RECHECK_MS ? ms : READY_RECHECK_MS;
+    if (poll(fds, n, (int)ms) > 0 && ino >= 0 && (fds[0].revents & POLLIN))
+        while (read(ino, events, sizeof(events)) > 0)
+            ; /* what happened does not matter: the file is read again */
+}
+
 static void describe_end(struct hx_mock *m, const char *what, struct cm_err *err)
 {
     char how[200];
@@ -164,12 +189,18 @@ static void describe_end(struct hx_mock *m, const char *what, struct cm_err *err
 int hx_mock_start(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
                   const char *workdir, struct cm_err *err)
 {
+    return hx_mock_start_via(m, sc, secmock, NULL, workdir, err);
+}
+
+int hx_mock_start_via(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
+                      struct hx_launcher *launcher, const char *workdir, struct cm_err *err)
+{
     struct cm_spawn_opts o;
     char **argv = NULL, *state_path = NULL, *ready_path = NULL, *text = NULL, *json = NULL;
     cJSON *state = NULL;
     int64_t deadline;
     size_t len;
-    int rc;
+    int rc, ino = -1;
 
     memset(m, 0, sizeof(*m));
     m->log_path = cm_asprintf("%s/serve.log", workdir);
@@ -190,14 +221,20 @@ int hx_mock_start(struct hx_mock *m, const struct hx_scenario *sc, const char *s
     o.stdout_path = m->log_path;
     o.stderr_path = m->log_path;
     o.grace_ms = HX_STOP_GRACE_MS;
+    o.launcher = hx_launcher_for(launcher, o.argv, NULL);
+    ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC); /* before the start: no rename is missed */
+    if (ino >= 0 && inotify_add_watch(ino, workdir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+        close(ino);
+        ino = -1;
+    }
     rc = cm_proc_start(&m->proc, &o, err);
     if (rc)
         goto out;
     m->started = 1;
     deadline = cm_mono_us() + HX_READY_TIMEOUT_MS * 1000LL;
     for (;;) {
-        struct timespec ts = {0, 5 * 1000 * 1000};
         struct cm_err rerr;
+        int64_t left;
         if (cm_read_file(ready_path, 1024 * 1024, &text, &len) == 0) {
             rc = hx_mock_parse_ready(m, text, len, &rerr);
             free(text);
@@ -211,7 +248,8 @@ int hx_mock_start(struct hx_mock *m, const struct hx_scenario *sc, const char *s
             rc = CM_ECHILD;
             goto out;
         }
-        if (cm_mono_us() > deadline) {
+        left = (deadline - cm_mono_us()) / 1000;
+        if (left < 0) {
             char *tail = hx_tail_file(m->log_path, TAIL_LINES);
             rc = cm_fail(err, CM_ETIMEDOUT,
                          "the mock (secmock serve) wrote no ready file within %d ms%s%s",
@@ -219,9 +257,11 @@ int hx_mock_start(struct hx_mock *m, const struct hx_scenario *sc, const char *s
             free(tail);
             goto out;
         }
-        nanosleep(&ts, NULL);
+        wait_event(ino, m->proc.pidfd, left + 1);
     }
 out:
+    if (ino >= 0)
+        close(ino);
     cJSON_Delete(state);
     free(json);
     free(text);

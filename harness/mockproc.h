@@ -4,7 +4,8 @@
  *
  * hx_mock_start() writes <workdir>/state.json, starts
  *   <secmock> serve --services a,b --state <workdir>/state.json
- *                   --ready-file <workdir>/ready.json [--clock T [--freeze]] [--tls SVC]...
+ *                   --ready-file <workdir>/ready.json --tls-dir <workdir>/tls
+ *                   [--clock T [--freeze]] [--tls SVC]...
  * with stdout and stderr appended to <workdir>/serve.log, then waits (at most
  * 5 s) for the ready file to appear, failing at once with the log's tail if the
  * process exits first. The ready file gives the admin URL, the CA file and the
@@ -21,6 +22,7 @@
 
 #include "common/error.h"
 #include "common/spawn.h"
+#include "harness/launcher.h"
 #include "harness/scenario.h"
 
 #define HX_READY_TIMEOUT_MS 5000
@@ -45,6 +47,9 @@ int hx_mock_parse_ready(struct hx_mock *m, const char *text, size_t len, struct 
 
 int hx_mock_start(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
                   const char *workdir, struct cm_err *err);
+/* The same, started through launcher when it takes the command (NULL: exec). */
+int hx_mock_start_via(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
+                      struct hx_launcher *launcher, const char *workdir, struct cm_err *err);
 /* 0 while it runs; CM_ECHILD with err describing how it ended otherwise. */
 int hx_mock_alive(struct hx_mock *m, struct cm_err *err);
 int hx_mock_stop(struct hx_mock *m, struct cm_err *err);

@@ -352,6 +352,21 @@ def render(res, quick):
                     f"({sc['sum_s'] / sc['count'] * 1000:.0f} ms each on average: a mock process, "
                     "one or more client processes, their exchanges). The slowest:", ""]
             out += [f"- `{name}`: {t:.2f} s" for t, name in sc["slowest"]] + [""]
+            out += ["Where the time goes. The library is CPU-bound: 154 mock processes and about 460 "
+                    "client processes (plus the `run` steps' own commands), each HTTPS exchange a new "
+                    "connection with a full TLS handshake on both sides. Three costs were removed in "
+                    "December 2026: exec'ing `secmock` for every client step and mock (about 25 ms of "
+                    "CPU each to load, relocate and initialise libcurl, OpenSSL, GnuTLS and their "
+                    "thirty-odd libraries; now a launcher forked before the workers clones itself, "
+                    "`harness/launcher.c`), `fsync` of throwaway work files on a disk (work folders now "
+                    "go to `/dev/shm` when it is a roomy tmpfs) and a 5 ms sleep loop for the ready "
+                    "file (now inotify and the mock's pidfd). What is left, largest first: the mocks' "
+                    "TLS (GnuTLS handshakes, and loading the key once per HTTPS listener at start-up), "
+                    "the clients' TLS (OpenSSL builds a context and parses the CA file per connection, "
+                    "as libcurl gets a new handle per request), the kernel's share of fork, page faults "
+                    "and loopback TCP, and the few scenarios that wait on purpose in real time "
+                    "(`mimecast/client-killed-mid-run-restarted` kills its client after 2 s, "
+                    "`mimecast/client-timeout-retried` times out a 500 ms request).", ""]
     out += ["## Known hot spots", "",
             "Profiled with `valgrind --tool=callgrind` on 2026-12-05 (instruction counts, so "
             "independent of the machine's load); re-profile after changing these paths.", "",

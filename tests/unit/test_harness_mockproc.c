@@ -54,6 +54,8 @@ Test(harness_mockproc, serve_command_line)
                           "/w/state.json",
                           "--ready-file",
                           "/w/ready.json",
+                          "--tls-dir",
+                          "/w/tls",
                           "--clock",
                           "2026-03-02T09:00:00Z",
                           "--tls",
