@@ -11,7 +11,8 @@
  *   3. per record: drop a wrong format, skip what an earlier run handled at
  *      the boundary, drop what Mimecast marked safe or trusted, else append
  *      the alert (mimecast_map.h);
- *   4. after each page: fsync the alerts, then replace the checkpoint (a
+ *   4. after each page: write the page's alerts (gathered in memory, in writes
+ *      of up to 1 MiB) and fsync them, then replace the checkpoint (a
  *      first run saves one before its first page too, and removes it if it
  *      fails before handling a page);
  *   5. print the summary.
@@ -37,6 +38,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The alerts of a page are written together, in writes of about this many bytes. */
+#define OUTPUT_BATCH (1024 * 1024)
 
 struct counts {
     long pages, records, alerts, dropped_format, dropped_safe, duplicates, before, recovered;
@@ -359,6 +363,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     }
 
     /* 2-4. The pages. */
+    rc_output_batch(&ctx->out, OUTPUT_BATCH);
     snprintf(label, sizeof(label), "ingest %s", t->name);
     prog = rc_progress_open(ctx, label);
     for (;;) {
@@ -428,7 +433,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
 
                 if (key[0] == '\0')
                     rc_mm_record_key(rec, key);
-                alert = rc_mm_alert(t, rec, ts, key);
+                alert = rc_mm_alert_ref(t, rec, ts, key);
                 rc = rc_output_jsonl(&ctx->out, alert, &err);
                 cJSON_Delete(alert);
                 if (rc) {
@@ -453,8 +458,10 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
             cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "meta"),
                                              "pagination"),
             "next");
-        /* Alerts first, durable; then the checkpoint that covers them. */
-        if ((out_abs || ctx->out.path == NULL) && rc_output_flush(&ctx->out, &err) != 0) {
+        /* Alerts first, durable (a file that is not a regular one is only written); then the
+         * checkpoint that covers them. */
+        if ((out_abs || ctx->out.path == NULL ? rc_output_flush(&ctx->out, &err)
+                                              : rc_output_write(&ctx->out, &err)) != 0) {
             cJSON_Delete(doc);
             cm_error("%s", err.msg);
             error = err.msg;
