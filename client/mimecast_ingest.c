@@ -7,7 +7,9 @@
  *      run wrote past the checkpoint's output offset (mimecast_checkpoint.h);
  *   2. ask for the logs from the boundary (inclusive) to now, oldest first,
  *      pageSize records a page, following meta.pagination.next until it is
- *      absent (or repeats, or --max-pages is reached);
+ *      absent (or repeats, or --max-pages is reached); a thread fetches
+ *      and parses the next page while this one is handled (mimecast_pager.h;
+ *      not with --max-pages, which must not ask for a page it will not use);
  *   3. per record: drop a wrong format, skip what an earlier run handled at
  *      the boundary, drop what Mimecast marked safe or trusted, else append
  *      the alert (mimecast_map.h);
@@ -23,6 +25,7 @@
  */
 #include "client/mimecast_checkpoint.h"
 #include "client/mimecast_cmd.h"
+#include "client/mimecast_pager.h"
 #include "client/mimecast_proto.h"
 #include "client/progress.h"
 
@@ -120,36 +123,6 @@ static int64_t file_size(const char *path)
     return path && stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
 }
 
-/* The request body of one page. */
-static cJSON *page_body(const struct rc_mm_logtype *t, int64_t from, int64_t to, long page_size,
-                        const char *token)
-{
-    cJSON *root = cJSON_CreateObject(), *meta, *pag, *data, *item;
-    char ts[RC_MM_TIME_SIZE];
-
-    meta = cJSON_AddObjectToObject(root, "meta");
-    pag = cJSON_AddObjectToObject(meta, "pagination");
-    cJSON_AddNumberToObject(pag, "pageSize", (double)page_size);
-    if (token)
-        cJSON_AddStringToObject(pag, "pageToken", token);
-    data = cJSON_AddArrayToObject(root, "data");
-    item = cJSON_CreateObject();
-    cJSON_AddBoolToObject(item, "oldestFirst", 1);
-    rc_mm_time_format(from, ts);
-    cJSON_AddStringToObject(item, "from", ts);
-    rc_mm_time_format(to, ts);
-    cJSON_AddStringToObject(item, "to", ts);
-    if (strcmp(t->name, "url") == 0) {
-        cJSON_AddStringToObject(item, "route", "all");
-        cJSON_AddStringToObject(item, "scanResult", "all");
-    } else if (strcmp(t->name, "attachment") == 0) {
-        cJSON_AddStringToObject(item, "route", "all");
-        cJSON_AddStringToObject(item, "result", "all");
-    }
-    cJSON_AddItemToArray(data, item);
-    return root;
-}
-
 /* The progress line after a page. Mimecast tells no total, so there is no ETA; records come
  * oldest first, so the last one's time shows how far through the window the run is. */
 static void show_progress(struct cm_progress *prog, const struct counts *n, int64_t last_ts)
@@ -245,13 +218,14 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     struct cm_err err = {{0}};
     long long page_size = 500, max_pages = 0;
     int64_t now = 0, from = 0, to = 0, start = 0, last_ts = INT64_MIN;
-    char *out_abs = NULL, *token = NULL, where[192];
+    char *out_abs = NULL, where[192], bad_msg[160];
     size_t adopted = 0;
     long fruitful = 0, handled_before = 0;
     int code, rc, first_run = 0, saved_first = 0, have_cp = 0, have_dd = 0, have_s = 0,
                   warned_order = 0, complete = 0;
     const char *error = NULL;
     struct cm_progress *prog = NULL;
+    struct rc_mm_pager *pager = NULL;
     char label[48];
 
     memset(&n, 0, sizeof(n));
@@ -362,17 +336,19 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         goto out;
     }
 
-    /* 2-4. The pages. */
+    /* 2-4. The pages, fetched one ahead unless the run may stop after any page. */
     rc_output_batch(&ctx->out, OUTPUT_BATCH);
     snprintf(label, sizeof(label), "ingest %s", t->name);
     prog = rc_progress_open(ctx, label);
+    pager = rc_mm_pager_new(&s, t, from, to, (long)page_size, max_pages == 0);
     for (;;) {
-        cJSON *body = page_body(t, from, to, (long)page_size, token), *doc = NULL;
-        const cJSON *list, *rec, *next;
+        struct rc_mm_page page;
+        const cJSON *list, *rec;
+        cJSON *doc;
         int bad;
 
-        rc = rc_mm_call(&s, RC_MM_OP_LOGS, t->path, body, &doc);
-        cJSON_Delete(body);
+        rc = rc_mm_pager_next(pager, &page);
+        doc = page.doc;
         if (rc) {
             cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, s.msg);
             error = s.msg;
@@ -382,10 +358,11 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         list = page_records(doc, t, &bad);
         if (bad) {
             cJSON_Delete(doc);
-            snprintf(s.msg, sizeof(s.msg), "Mimecast's answer has no \"%s\" list in data[0]",
+            /* not in the session, which the pager may be using */
+            snprintf(bad_msg, sizeof(bad_msg), "Mimecast's answer has no \"%s\" list in data[0]",
                      t->list_key);
-            cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, s.msg);
-            error = s.msg;
+            cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, bad_msg);
+            error = bad_msg;
             code = RC_EXIT_REMOTE;
             goto out;
         }
@@ -454,10 +431,6 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         if (n.alerts + n.dropped_safe > handled_before)
             fruitful++;
         handled_before = n.alerts + n.dropped_safe;
-        next = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "meta"),
-                                             "pagination"),
-            "next");
         /* Alerts first, durable (a file that is not a regular one is only written); then the
          * checkpoint that covers them. */
         if ((out_abs || ctx->out.path == NULL ? rc_output_flush(&ctx->out, &err)
@@ -478,20 +451,16 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
                 goto out;
             }
         }
-        if (!cJSON_IsString(next) || next->valuestring[0] == '\0') {
-            cJSON_Delete(doc);
+        cJSON_Delete(doc);
+        if (page.end == RC_MM_PAGE_LAST) {
             complete = 1;
             break;
         }
-        if (token && strcmp(token, next->valuestring) == 0) {
-            cJSON_Delete(doc);
+        if (page.end == RC_MM_PAGE_REPEATED) {
             cm_warn("Mimecast returned the same page token twice; stopping here");
             stopped = "repeated_page_token";
             break;
         }
-        free(token);
-        token = cm_strdup(next->valuestring);
-        cJSON_Delete(doc);
         if (max_pages > 0 && fruitful >= max_pages) {
             stopped = "max_pages";
             break;
@@ -507,6 +476,7 @@ out:
     if (saved_first && n.pages == 0 && unlink(cp_path) != 0)
         cm_warn("cannot remove the checkpoint '%s' of a run that handled nothing: %s", cp_path,
                 strerror(errno));
+    rc_mm_pager_free(pager); /* the session is the run's again */
     cm_progress_free(prog);
     if (have_cp && (code != RC_EXIT_USAGE || error))
         summary(ctx, &s, cp.type, &n, &cp, cp_path, out_abs, from, to, complete, stopped, error);
@@ -517,7 +487,6 @@ out:
     if (have_s)
         rc_mm_session_release(&s);
     free(pend.recs);
-    free(token);
     free(out_abs);
     return code;
 }
