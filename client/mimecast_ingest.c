@@ -357,7 +357,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         }
         list = page_records(doc, t, &bad);
         if (bad) {
-            cJSON_Delete(doc);
+            rc_mm_pager_done(pager, doc);
             /* not in the session, which the pager may be using */
             snprintf(bad_msg, sizeof(bad_msg), "Mimecast's answer has no \"%s\" list in data[0]",
                      t->list_key);
@@ -415,7 +415,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
                 cJSON_Delete(alert);
                 if (rc) {
                     pending_flush(&pend, &cp);
-                    cJSON_Delete(doc);
+                    rc_mm_pager_done(pager, doc);
                     cm_error("%s", err.msg);
                     error = err.msg;
                     code = RC_EXIT_USAGE;
@@ -435,7 +435,7 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
          * checkpoint that covers them. */
         if ((out_abs || ctx->out.path == NULL ? rc_output_flush(&ctx->out, &err)
                                               : rc_output_write(&ctx->out, &err)) != 0) {
-            cJSON_Delete(doc);
+            rc_mm_pager_done(pager, doc);
             cm_error("%s", err.msg);
             error = err.msg;
             code = RC_EXIT_USAGE;
@@ -444,14 +444,14 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         if (cp_path) {
             rc_mm_cp_set_output(&cp, out_abs, out_abs ? file_size(out_abs) : 0);
             if ((rc = rc_mm_cp_save(cp_path, &cp, now, &err)) != 0) {
-                cJSON_Delete(doc);
+                rc_mm_pager_done(pager, doc);
                 cm_error("%s", err.msg);
                 error = err.msg;
                 code = RC_EXIT_USAGE;
                 goto out;
             }
         }
-        cJSON_Delete(doc);
+        rc_mm_pager_done(pager, doc);
         if (page.end == RC_MM_PAGE_LAST) {
             complete = 1;
             break;

@@ -6,8 +6,11 @@
  * a page (request, answer judged, parsed, its next token read), waits until
  * the slot is free, puts the page there (or its error) and goes on with the
  * next token; the caller waits until the slot holds something and takes it.
- * A stop asked by rc_mm_pager_free() is seen before each fetch and while the
- * thread waits for the slot; a fetch already started is finished (libcurl
+ * The caller gives each document back (rc_mm_pager_done) for the thread to
+ * free: the thread allocated it, and a free from another thread would fight
+ * the thread's parse for its malloc arena, page after page. A stop asked by
+ * rc_mm_pager_free() is seen before each fetch and while the thread waits
+ * for the slot; a fetch already started is finished (libcurl
  * gives no way to break into it from here), bounded by the HTTP time-outs.
  */
 #include "client/mimecast_pager.h"
@@ -22,7 +25,8 @@
 /*
  * The pager. The query (s, t, from, to, page_size) is set at creation and read-only after.
  * token is the fetching side's: the thread's while ahead, else the caller's. Under lock: full,
- * slot, slot_rc (a page waiting for the caller) and stop (the caller is done).
+ * slot, slot_rc (a page waiting for the caller), trash and n_trash (documents the caller is
+ * done with) and stop (the caller is done).
  */
 struct rc_mm_pager {
     struct rc_mm_session *s;
@@ -37,6 +41,8 @@ struct rc_mm_pager {
     int full, stop;
     struct rc_mm_page slot;
     int slot_rc;
+    cJSON *trash[2]; /* documents given back, for the thread to free */
+    size_t n_trash;
 };
 
 cJSON *rc_mm_page_body(const struct rc_mm_logtype *t, int64_t from, int64_t to, long page_size,
@@ -97,6 +103,18 @@ static int fetch(struct rc_mm_pager *p, struct rc_mm_page *page)
     return 0;
 }
 
+/* Frees the documents given back; called and returns with the lock held. */
+static void empty_trash(struct rc_mm_pager *p)
+{
+    while (p->n_trash > 0) {
+        cJSON *doc = p->trash[--p->n_trash];
+
+        pthread_mutex_unlock(&p->lock);
+        cJSON_Delete(doc);
+        pthread_mutex_lock(&p->lock);
+    }
+}
+
 static void *fetch_ahead(void *ud)
 {
     struct rc_mm_pager *p = ud;
@@ -105,13 +123,14 @@ static void *fetch_ahead(void *ud)
 
     do {
         pthread_mutex_lock(&p->lock);
+        empty_trash(p);
         stop = p->stop;
         pthread_mutex_unlock(&p->lock);
         if (stop)
             break;
         rc = fetch(p, &page);
         pthread_mutex_lock(&p->lock);
-        while (p->full && !p->stop)
+        for (empty_trash(p); p->full && !p->stop; empty_trash(p))
             pthread_cond_wait(&p->changed, &p->lock);
         stop = p->stop;
         if (!stop) {
@@ -165,6 +184,22 @@ int rc_mm_pager_next(struct rc_mm_pager *p, struct rc_mm_page *page)
     return rc;
 }
 
+void rc_mm_pager_done(struct rc_mm_pager *p, cJSON *doc)
+{
+    if (doc == NULL)
+        return;
+    if (p->ahead) {
+        pthread_mutex_lock(&p->lock);
+        if (p->n_trash < sizeof(p->trash) / sizeof(p->trash[0])) {
+            p->trash[p->n_trash++] = doc;
+            doc = NULL;
+            pthread_cond_broadcast(&p->changed);
+        }
+        pthread_mutex_unlock(&p->lock);
+    }
+    cJSON_Delete(doc); /* not ahead, or the thread is behind with its freeing */
+}
+
 void rc_mm_pager_free(struct rc_mm_pager *p)
 {
     if (p == NULL)
@@ -177,6 +212,8 @@ void rc_mm_pager_free(struct rc_mm_pager *p)
         pthread_join(p->thread, NULL);
         if (p->full)
             cJSON_Delete(p->slot.doc);
+        while (p->n_trash > 0)
+            cJSON_Delete(p->trash[--p->n_trash]);
         pthread_cond_destroy(&p->changed);
         pthread_mutex_destroy(&p->lock);
     }

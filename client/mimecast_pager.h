@@ -21,7 +21,8 @@
  *
  * Ownership: rc_mm_pager_new() borrows the session and the log type (both
  * must outlive the pager) and returns a pager the caller frees with
- * rc_mm_pager_free() (NULL is a no-op). Each page's document is the caller's.
+ * rc_mm_pager_free() (NULL is a no-op). Each page's document is the caller's, to give back
+ * with rc_mm_pager_done() before the pager is freed.
  */
 #ifndef RC_MIMECAST_PAGER_H
 #define RC_MIMECAST_PAGER_H
@@ -39,7 +40,7 @@ enum rc_mm_page_end {
 };
 
 struct rc_mm_page {
-    cJSON *doc; /* the whole answer; the caller's (cJSON_Delete) */
+    cJSON *doc; /* the whole answer; the caller's (rc_mm_pager_done, or cJSON_Delete) */
     enum rc_mm_page_end end;
 };
 
@@ -53,6 +54,10 @@ struct rc_mm_pager *rc_mm_pager_new(struct rc_mm_session *s, const struct rc_mm_
  * exit_code and msg saying why. Not to be called again after a failure or a page whose end is
  * not RC_MM_PAGE_MORE. */
 int rc_mm_pager_next(struct rc_mm_pager *p, struct rc_mm_page *page);
+/* Frees a page's document once the caller is done with it (NULL is a no-op): on the pager's
+ * thread when it fetches ahead, which allocated it, so that the two threads do not contend for
+ * the allocator. */
+void rc_mm_pager_done(struct rc_mm_pager *p, cJSON *doc);
 /* Stops the thread (a request in flight is finished first) and frees the pager with any page
  * not taken. */
 void rc_mm_pager_free(struct rc_mm_pager *p);
