@@ -393,12 +393,15 @@ def render(res, quick):
             "the page's output buffer, written once a page (or per MiB); the canonical JSON "
             "appends whole strings: 3.01G. The client and the mock also no longer take turns: "
             "a pager thread (`client/mimecast_pager.c`) fetches and parses page N+1 while page N "
-            "is mapped, written, fsynced and checkpointed, which splits the client's work into "
-            "1.54G on the pager's thread (84% of it cJSON parsing, most of that malloc) and 1.43G "
-            "on the loop's (freeing the page 26%, the alerts' keys 28%, the format checks 19%). "
+            "is mapped, written, fsynced and checkpointed, and frees each page the loop gives "
+            "back (a page freed by the loop raced the parse's mallocs in the pager's arena): "
+            "2.12G on the pager's thread (parsing 66%, freeing 18%, a new libcurl handle 6%) and "
+            "1.05G on the loop's (the alerts' keys 41%, the format checks 27%, the alert lines "
+            "26%), which also waits for the checkpoint's three fsyncs a page. "
             "What is left: cJSON's parse (a malloc per node and per string, strncmp of null, "
             "false and true before each value) and free, a new libcurl handle and connection per "
-            "page, and the checkpoint's three fsyncs a page on the loop's thread.", ""]
+            "page, and those fsyncs: a third thread that syncs and saves the latest checkpoint "
+            "(each covers every alert before it) would take them off the loop.", ""]
     if quick:
         out += ["This run was `--quick`: no peers (WireMock, Mountebank, bare libmicrohttpd) and no "
                 "1M-record ingest.", ""]
