@@ -14,7 +14,8 @@
  *      the boundary, drop what Mimecast marked safe or trusted, else append
  *      the alert (mimecast_map.h);
  *   4. after each page: write the page's alerts (gathered in memory, in writes
- *      of up to 1 MiB) and fsync them, then replace the checkpoint (a
+ *      of up to 1 MiB) and fsync them, then replace the checkpoint (on a
+ *      thread when both go to files, mimecast_cpsync.h; a
  *      first run saves one before its first page too, and removes it if it
  *      fails before handling a page);
  *   5. print the summary.
@@ -25,6 +26,7 @@
  */
 #include "client/mimecast_checkpoint.h"
 #include "client/mimecast_cmd.h"
+#include "client/mimecast_cpsync.h"
 #include "client/mimecast_pager.h"
 #include "client/mimecast_proto.h"
 #include "client/progress.h"
@@ -226,6 +228,8 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     const char *error = NULL;
     struct cm_progress *prog = NULL;
     struct rc_mm_pager *pager = NULL;
+    struct rc_mm_cpsync *cps = NULL;
+    struct cm_err cp_err = {{0}};
     char label[48];
 
     memset(&n, 0, sizeof(n));
@@ -431,10 +435,12 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         if (n.alerts + n.dropped_safe > handled_before)
             fruitful++;
         handled_before = n.alerts + n.dropped_safe;
-        /* Alerts first, durable (a file that is not a regular one is only written); then the
-         * checkpoint that covers them. */
-        if ((out_abs || ctx->out.path == NULL ? rc_output_flush(&ctx->out, &err)
-                                              : rc_output_write(&ctx->out, &err)) != 0) {
+        /* Alerts first, durable, then the checkpoint that covers them. With a checkpoint and an
+         * alerts file, the fsync and the save are the cpsync thread's (mimecast_cpsync.h); a
+         * file that is not a regular one is only written. */
+        if ((!(cp_path && out_abs) && (out_abs || ctx->out.path == NULL)
+                 ? rc_output_flush(&ctx->out, &err)
+                 : rc_output_write(&ctx->out, &err)) != 0) {
             rc_mm_pager_done(pager, doc);
             cm_error("%s", err.msg);
             error = err.msg;
@@ -443,7 +449,11 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         }
         if (cp_path) {
             rc_mm_cp_set_output(&cp, out_abs, out_abs ? file_size(out_abs) : 0);
-            if ((rc = rc_mm_cp_save(cp_path, &cp, now, &err)) != 0) {
+            if (out_abs && cps == NULL)
+                cps = rc_mm_cpsync_new(cp_path, out_abs);
+            rc = out_abs ? rc_mm_cpsync_post(cps, ctx->out.fd, rc_mm_cp_text(&cp, now), &err)
+                         : rc_mm_cp_save(cp_path, &cp, now, &err);
+            if (rc != 0) {
                 rc_mm_pager_done(pager, doc);
                 cm_error("%s", err.msg);
                 error = err.msg;
@@ -476,7 +486,14 @@ out:
     if (saved_first && n.pages == 0 && unlink(cp_path) != 0)
         cm_warn("cannot remove the checkpoint '%s' of a run that handled nothing: %s", cp_path,
                 strerror(errno));
-    rc_mm_pager_free(pager); /* the session is the run's again */
+    rc_mm_pager_free(pager);                             /* the session is the run's again */
+    if (cps && rc_mm_cpsync_finish(cps, &cp_err) != 0) { /* the last checkpoint saved */
+        cm_error("%s", cp_err.msg);
+        if (error == NULL) {
+            error = cp_err.msg;
+            code = RC_EXIT_USAGE;
+        }
+    }
     cm_progress_free(prog);
     if (have_cp && (code != RC_EXIT_USAGE || error))
         summary(ctx, &s, cp.type, &n, &cp, cp_path, out_abs, from, to, complete, stopped, error);
