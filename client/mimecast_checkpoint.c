@@ -124,13 +124,11 @@ out:
     return rc;
 }
 
-int rc_mm_cp_save(const char *path, const struct rc_mm_checkpoint *cp, int64_t now_ms,
-                  struct cm_err *err)
+char *rc_mm_cp_text(const struct rc_mm_checkpoint *cp, int64_t now_ms)
 {
     cJSON *doc = cJSON_CreateObject(), *seen = cJSON_CreateArray();
     char when[40], *text, *line;
     size_t i;
-    int rc;
 
     cJSON_AddNumberToObject(doc, "version", 1);
     cJSON_AddStringToObject(doc, "type", cp->type);
@@ -148,12 +146,27 @@ int rc_mm_cp_save(const char *path, const struct rc_mm_checkpoint *cp, int64_t n
     cJSON_AddStringToObject(doc, "updated", when);
     text = cm_json_print(doc);
     line = cm_asprintf("%s\n", text);
-    rc = cm_write_file_atomic(path, line, strlen(line));
-    if (rc)
-        cm_fail(err, rc, "cannot write the checkpoint '%s': %s", path, cm_strerror(rc));
-    free(line);
     free(text);
     cJSON_Delete(doc);
+    return line;
+}
+
+int rc_mm_cp_write(const char *path, const char *text, struct cm_err *err)
+{
+    int rc = cm_write_file_atomic(path, text, strlen(text));
+
+    if (rc)
+        cm_fail(err, rc, "cannot write the checkpoint '%s': %s", path, cm_strerror(rc));
+    return rc;
+}
+
+int rc_mm_cp_save(const char *path, const struct rc_mm_checkpoint *cp, int64_t now_ms,
+                  struct cm_err *err)
+{
+    char *text = rc_mm_cp_text(cp, now_ms);
+    int rc = rc_mm_cp_write(path, text, err);
+
+    free(text);
     return rc;
 }
 

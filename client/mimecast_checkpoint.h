@@ -52,6 +52,10 @@ int rc_mm_cp_load(const char *path, struct rc_mm_checkpoint *cp, struct cm_err *
 /* Writes cp to path atomically. CM_EIO with err. */
 int rc_mm_cp_save(const char *path, const struct rc_mm_checkpoint *cp, int64_t now_ms,
                   struct cm_err *err);
+/* The file's text for cp (caller frees), and writing such a text to path atomically (CM_EIO
+ * with err): rc_mm_cp_save() in two steps, for a save made on another thread. */
+char *rc_mm_cp_text(const struct rc_mm_checkpoint *cp, int64_t now_ms);
+int rc_mm_cp_write(const char *path, const char *text, struct cm_err *err);
 /* Counts a handled record (an alert written, or a record dropped) at time ts. */
 void rc_mm_cp_advance(struct rc_mm_checkpoint *cp, int64_t ts, const char *key);
 /* Sets the output file the checkpoint refers to (copied; NULL for stdout). */

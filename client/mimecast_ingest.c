@@ -7,11 +7,15 @@
  *      run wrote past the checkpoint's output offset (mimecast_checkpoint.h);
  *   2. ask for the logs from the boundary (inclusive) to now, oldest first,
  *      pageSize records a page, following meta.pagination.next until it is
- *      absent (or repeats, or --max-pages is reached);
+ *      absent (or repeats, or --max-pages is reached); a thread fetches
+ *      and parses the next page while this one is handled (mimecast_pager.h;
+ *      not with --max-pages, which must not ask for a page it will not use);
  *   3. per record: drop a wrong format, skip what an earlier run handled at
  *      the boundary, drop what Mimecast marked safe or trusted, else append
  *      the alert (mimecast_map.h);
- *   4. after each page: fsync the alerts, then replace the checkpoint (a
+ *   4. after each page: write the page's alerts (gathered in memory, in writes
+ *      of up to 1 MiB) and fsync them, then replace the checkpoint (on a
+ *      thread when both go to files, mimecast_cpsync.h; a
  *      first run saves one before its first page too, and removes it if it
  *      fails before handling a page);
  *   5. print the summary.
@@ -22,6 +26,8 @@
  */
 #include "client/mimecast_checkpoint.h"
 #include "client/mimecast_cmd.h"
+#include "client/mimecast_cpsync.h"
+#include "client/mimecast_pager.h"
 #include "client/mimecast_proto.h"
 #include "client/progress.h"
 
@@ -37,6 +43,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The alerts of a page are written together, in writes of about this many bytes. */
+#define OUTPUT_BATCH (1024 * 1024)
 
 struct counts {
     long pages, records, alerts, dropped_format, dropped_safe, duplicates, before, recovered;
@@ -114,36 +123,6 @@ static int64_t file_size(const char *path)
     struct stat st;
 
     return path && stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
-}
-
-/* The request body of one page. */
-static cJSON *page_body(const struct rc_mm_logtype *t, int64_t from, int64_t to, long page_size,
-                        const char *token)
-{
-    cJSON *root = cJSON_CreateObject(), *meta, *pag, *data, *item;
-    char ts[RC_MM_TIME_SIZE];
-
-    meta = cJSON_AddObjectToObject(root, "meta");
-    pag = cJSON_AddObjectToObject(meta, "pagination");
-    cJSON_AddNumberToObject(pag, "pageSize", (double)page_size);
-    if (token)
-        cJSON_AddStringToObject(pag, "pageToken", token);
-    data = cJSON_AddArrayToObject(root, "data");
-    item = cJSON_CreateObject();
-    cJSON_AddBoolToObject(item, "oldestFirst", 1);
-    rc_mm_time_format(from, ts);
-    cJSON_AddStringToObject(item, "from", ts);
-    rc_mm_time_format(to, ts);
-    cJSON_AddStringToObject(item, "to", ts);
-    if (strcmp(t->name, "url") == 0) {
-        cJSON_AddStringToObject(item, "route", "all");
-        cJSON_AddStringToObject(item, "scanResult", "all");
-    } else if (strcmp(t->name, "attachment") == 0) {
-        cJSON_AddStringToObject(item, "route", "all");
-        cJSON_AddStringToObject(item, "result", "all");
-    }
-    cJSON_AddItemToArray(data, item);
-    return root;
 }
 
 /* The progress line after a page. Mimecast tells no total, so there is no ETA; records come
@@ -241,13 +220,16 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
     struct cm_err err = {{0}};
     long long page_size = 500, max_pages = 0;
     int64_t now = 0, from = 0, to = 0, start = 0, last_ts = INT64_MIN;
-    char *out_abs = NULL, *token = NULL, where[192];
+    char *out_abs = NULL, where[192], bad_msg[160];
     size_t adopted = 0;
     long fruitful = 0, handled_before = 0;
     int code, rc, first_run = 0, saved_first = 0, have_cp = 0, have_dd = 0, have_s = 0,
                   warned_order = 0, complete = 0;
     const char *error = NULL;
     struct cm_progress *prog = NULL;
+    struct rc_mm_pager *pager = NULL;
+    struct rc_mm_cpsync *cps = NULL;
+    struct cm_err cp_err = {{0}};
     char label[48];
 
     memset(&n, 0, sizeof(n));
@@ -358,16 +340,19 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         goto out;
     }
 
-    /* 2-4. The pages. */
+    /* 2-4. The pages, fetched one ahead unless the run may stop after any page. */
+    rc_output_batch(&ctx->out, OUTPUT_BATCH);
     snprintf(label, sizeof(label), "ingest %s", t->name);
     prog = rc_progress_open(ctx, label);
+    pager = rc_mm_pager_new(&s, t, from, to, (long)page_size, max_pages == 0);
     for (;;) {
-        cJSON *body = page_body(t, from, to, (long)page_size, token), *doc = NULL;
-        const cJSON *list, *rec, *next;
+        struct rc_mm_page page;
+        const cJSON *list, *rec;
+        cJSON *doc;
         int bad;
 
-        rc = rc_mm_call(&s, RC_MM_OP_LOGS, t->path, body, &doc);
-        cJSON_Delete(body);
+        rc = rc_mm_pager_next(pager, &page);
+        doc = page.doc;
         if (rc) {
             cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, s.msg);
             error = s.msg;
@@ -376,11 +361,12 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         }
         list = page_records(doc, t, &bad);
         if (bad) {
-            cJSON_Delete(doc);
-            snprintf(s.msg, sizeof(s.msg), "Mimecast's answer has no \"%s\" list in data[0]",
+            rc_mm_pager_done(pager, doc);
+            /* not in the session, which the pager may be using */
+            snprintf(bad_msg, sizeof(bad_msg), "Mimecast's answer has no \"%s\" list in data[0]",
                      t->list_key);
-            cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, s.msg);
-            error = s.msg;
+            cm_error("%s logs, page %ld: %s", t->name, n.pages + 1, bad_msg);
+            error = bad_msg;
             code = RC_EXIT_REMOTE;
             goto out;
         }
@@ -428,12 +414,12 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
 
                 if (key[0] == '\0')
                     rc_mm_record_key(rec, key);
-                alert = rc_mm_alert(t, rec, ts, key);
+                alert = rc_mm_alert_ref(t, rec, ts, key);
                 rc = rc_output_jsonl(&ctx->out, alert, &err);
                 cJSON_Delete(alert);
                 if (rc) {
                     pending_flush(&pend, &cp);
-                    cJSON_Delete(doc);
+                    rc_mm_pager_done(pager, doc);
                     cm_error("%s", err.msg);
                     error = err.msg;
                     code = RC_EXIT_USAGE;
@@ -449,13 +435,13 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         if (n.alerts + n.dropped_safe > handled_before)
             fruitful++;
         handled_before = n.alerts + n.dropped_safe;
-        next = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "meta"),
-                                             "pagination"),
-            "next");
-        /* Alerts first, durable; then the checkpoint that covers them. */
-        if ((out_abs || ctx->out.path == NULL) && rc_output_flush(&ctx->out, &err) != 0) {
-            cJSON_Delete(doc);
+        /* Alerts first, durable, then the checkpoint that covers them. With a checkpoint and an
+         * alerts file, the fsync and the save are the cpsync thread's (mimecast_cpsync.h); a
+         * file that is not a regular one is only written. */
+        if ((!(cp_path && out_abs) && (out_abs || ctx->out.path == NULL)
+                 ? rc_output_flush(&ctx->out, &err)
+                 : rc_output_write(&ctx->out, &err)) != 0) {
+            rc_mm_pager_done(pager, doc);
             cm_error("%s", err.msg);
             error = err.msg;
             code = RC_EXIT_USAGE;
@@ -463,28 +449,28 @@ int rc_mm_ingest_run(struct rc_ctx *ctx)
         }
         if (cp_path) {
             rc_mm_cp_set_output(&cp, out_abs, out_abs ? file_size(out_abs) : 0);
-            if ((rc = rc_mm_cp_save(cp_path, &cp, now, &err)) != 0) {
-                cJSON_Delete(doc);
+            if (out_abs && cps == NULL)
+                cps = rc_mm_cpsync_new(cp_path, out_abs);
+            rc = out_abs ? rc_mm_cpsync_post(cps, ctx->out.fd, rc_mm_cp_text(&cp, now), &err)
+                         : rc_mm_cp_save(cp_path, &cp, now, &err);
+            if (rc != 0) {
+                rc_mm_pager_done(pager, doc);
                 cm_error("%s", err.msg);
                 error = err.msg;
                 code = RC_EXIT_USAGE;
                 goto out;
             }
         }
-        if (!cJSON_IsString(next) || next->valuestring[0] == '\0') {
-            cJSON_Delete(doc);
+        rc_mm_pager_done(pager, doc);
+        if (page.end == RC_MM_PAGE_LAST) {
             complete = 1;
             break;
         }
-        if (token && strcmp(token, next->valuestring) == 0) {
-            cJSON_Delete(doc);
+        if (page.end == RC_MM_PAGE_REPEATED) {
             cm_warn("Mimecast returned the same page token twice; stopping here");
             stopped = "repeated_page_token";
             break;
         }
-        free(token);
-        token = cm_strdup(next->valuestring);
-        cJSON_Delete(doc);
         if (max_pages > 0 && fruitful >= max_pages) {
             stopped = "max_pages";
             break;
@@ -500,6 +486,14 @@ out:
     if (saved_first && n.pages == 0 && unlink(cp_path) != 0)
         cm_warn("cannot remove the checkpoint '%s' of a run that handled nothing: %s", cp_path,
                 strerror(errno));
+    rc_mm_pager_free(pager);                             /* the session is the run's again */
+    if (cps && rc_mm_cpsync_finish(cps, &cp_err) != 0) { /* the last checkpoint saved */
+        cm_error("%s", cp_err.msg);
+        if (error == NULL) {
+            error = cp_err.msg;
+            code = RC_EXIT_USAGE;
+        }
+    }
     cm_progress_free(prog);
     if (have_cp && (code != RC_EXIT_USAGE || error))
         summary(ctx, &s, cp.type, &n, &cp, cp_path, out_abs, from, to, complete, stopped, error);
@@ -510,7 +504,6 @@ out:
     if (have_s)
         rc_mm_session_release(&s);
     free(pend.recs);
-    free(token);
     free(out_abs);
     return code;
 }

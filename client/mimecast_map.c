@@ -164,8 +164,9 @@ const char *rc_mm_alert_type(const struct rc_mm_logtype *t, const cJSON *rec)
     return v ? v : t->default_alert;
 }
 
-cJSON *rc_mm_alert(const struct rc_mm_logtype *t, const cJSON *rec, int64_t time_ms,
-                   const char *key)
+/* The alert of rec with record (a copy of rec or a reference to it) as its "record". */
+static cJSON *alert_with(const struct rc_mm_logtype *t, const cJSON *rec, int64_t time_ms,
+                         const char *key, cJSON *record)
 {
     const char *type = rc_mm_alert_type(t, rec);
     const struct rc_mm_mitre *row = rc_mm_mitre_find(type);
@@ -185,13 +186,43 @@ cJSON *rc_mm_alert(const struct rc_mm_logtype *t, const cJSON *rec, int64_t time
     cJSON_AddStringToObject(a, "eventKey", key);
     cJSON_AddStringToObject(a, "vendor", "Mimecast");
     cJSON_AddStringToObject(a, "product", "Email Security, Cloud Gateway");
-    cJSON_AddItemToObject(a, "record", cJSON_Duplicate(rec, 1));
+    cJSON_AddItemToObject(a, "record", record);
     return a;
+}
+
+cJSON *rc_mm_alert(const struct rc_mm_logtype *t, const cJSON *rec, int64_t time_ms,
+                   const char *key)
+{
+    return alert_with(t, rec, time_ms, key, cJSON_Duplicate(rec, 1));
+}
+
+cJSON *rc_mm_alert_ref(const struct rc_mm_logtype *t, const cJSON *rec, int64_t time_ms,
+                       const char *key)
+{
+    /* a reference object holds the members of the object it refers to */
+    return alert_with(t, rec, time_ms, key, cJSON_CreateObjectReference(rec->child));
 }
 
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* s as a JSON string literal: cm_buf_json_string, which appends byte by byte, for a string
+ * with something to escape; the usual string, with nothing, is appended whole. */
+static void json_string(struct cm_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+    if (*p) {
+        cm_buf_json_string(b, s);
+        return;
+    }
+    cm_buf_putc(b, '"');
+    cm_buf_append(b, s, (size_t)((const char *)p - s));
+    cm_buf_putc(b, '"');
 }
 
 /* Canonical JSON: object members sorted by name at every depth, no spaces. */
@@ -201,11 +232,12 @@ static void canonical(struct cm_buf *b, const cJSON *v)
 
     if (cJSON_IsObject(v)) {
         size_t n = 0, i;
-        const cJSON **kids;
+        const cJSON *few[32], **kids = few; /* a record has about 20 members */
 
         for (c = v->child; c; c = c->next)
             n++;
-        kids = cm_calloc(n + 1, sizeof(*kids));
+        if (n > sizeof(few) / sizeof(few[0]))
+            kids = cm_calloc(n, sizeof(*kids));
         n = 0;
         for (c = v->child; c; c = c->next)
             kids[n++] = c;
@@ -214,12 +246,13 @@ static void canonical(struct cm_buf *b, const cJSON *v)
         for (i = 0; i < n; i++) {
             if (i)
                 cm_buf_putc(b, ',');
-            cm_buf_json_string(b, kids[i]->string);
+            json_string(b, kids[i]->string);
             cm_buf_putc(b, ':');
             canonical(b, kids[i]);
         }
         cm_buf_putc(b, '}');
-        free(kids);
+        if (kids != few)
+            free(kids);
     } else if (cJSON_IsArray(v)) {
         cm_buf_putc(b, '[');
         for (c = v->child; c; c = c->next) {
@@ -229,7 +262,7 @@ static void canonical(struct cm_buf *b, const cJSON *v)
         }
         cm_buf_putc(b, ']');
     } else if (cJSON_IsString(v)) {
-        cm_buf_json_string(b, v->valuestring);
+        json_string(b, v->valuestring);
     } else {
         char *s = cJSON_PrintUnformatted(v);
         cm_buf_puts(b, s ? s : "null");

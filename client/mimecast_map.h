@@ -83,6 +83,12 @@ const char *rc_mm_alert_type(const struct rc_mm_logtype *t, const cJSON *rec);
  */
 cJSON *rc_mm_alert(const struct rc_mm_logtype *t, const cJSON *rec, int64_t time_ms,
                    const char *key);
+/* The same alert with its "record" a reference to rec (cJSON_CreateObjectReference: printed
+ * as a copy would be, not freed with the alert) rather than a copy of it: for an alert that is
+ * printed at once. rec, an object (a kept record), is borrowed and must outlive the alert;
+ * cJSON_Delete() the alert. */
+cJSON *rc_mm_alert_ref(const struct rc_mm_logtype *t, const cJSON *rec, int64_t time_ms,
+                       const char *key);
 
 #define RC_MM_KEY_SIZE 80
 /* A record's identity: "id:<id>" when it has a non-empty string "id" (up to 64 characters),

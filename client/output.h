@@ -10,7 +10,11 @@
  *   reader never sees half of it;
  * - JSON lines are appended to FILE (created 0644 if missing), each line
  *   written whole with one write(2); rc_output_flush() fsyncs the file, so
- *   a flow flushes after each page before it moves its checkpoint.
+ *   a flow flushes after each page before it moves its checkpoint;
+ * - after rc_output_batch(), JSON lines are gathered in memory instead and
+ *   written together, whole lines only, with one write(2) once max bytes
+ *   wait, and at rc_output_write(), rc_output_flush() and rc_output_close()
+ *   (log ingestion writes a page's alerts at once, not one call each).
  *
  * rc_output_table() prints an array of objects as an aligned text table for
  * people (`--format table` in flows that offer it).
@@ -31,6 +35,10 @@ struct rc_output {
     char *path; /* NULL: stdout; owned */
     int fd;     /* the JSON-lines file, opened on the first line; -1 before */
     FILE *fp;   /* stdout when path is NULL (borrowed) */
+    /* JSON lines not written yet: len bytes of whole lines in text (cap bytes, owned). */
+    char *text;
+    size_t len, cap;
+    size_t batch_max; /* 0: each line is written at once; else see rc_output_batch() */
 };
 
 /* path NULL or "-" means stdout. Nothing is opened or created until something is written. */
@@ -41,7 +49,12 @@ void rc_output_close(struct rc_output *o);
 int rc_output_json(struct rc_output *o, const cJSON *doc, struct cm_err *err);
 /* Appends one record as a single line. */
 int rc_output_jsonl(struct rc_output *o, const cJSON *record, struct cm_err *err);
-/* Makes the lines written so far durable: fflush for stdout, fsync for a file. */
+/* Gathers JSON lines in memory from now on, written once max bytes (> 0) wait. */
+void rc_output_batch(struct rc_output *o, size_t max);
+/* Writes the gathered lines, without syncing them. */
+int rc_output_write(struct rc_output *o, struct cm_err *err);
+/* Makes the lines written so far durable: writes the gathered ones, then fflush for stdout,
+ * fsync for a file. */
 int rc_output_flush(struct rc_output *o, struct cm_err *err);
 
 /*

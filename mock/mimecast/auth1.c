@@ -23,8 +23,8 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +33,21 @@
 int mm_sign(const char *date, const char *req_id, const char *path, const char *app_key,
             const char *secret_b64, char *sig, size_t size)
 {
+    const char *parts[] = {date, ":", req_id, ":", path, ":", app_key};
+    size_t lens[sizeof(parts) / sizeof(parts[0])], i;
     unsigned char key[256], mac[EVP_MAX_MD_SIZE];
-    unsigned int maclen = 0;
-    char *data;
+    unsigned int maclen;
     int klen;
 
     klen = mm_b64_decode(secret_b64, key, sizeof(key));
     if (klen <= 0)
         return CM_EINVAL;
-    data = cm_asprintf("%s:%s:%s:%s", date, req_id, path, app_key);
-    HMAC(EVP_sha1(), key, klen, (const unsigned char *)data, strlen(data), mac, &maclen);
-    free(data);
+    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        lens[i] = strlen(parts[i]);
+    /* date ":" reqId ":" path ":" appKey, without copying them into one string */
+    maclen =
+        mm_hmac(MM_SHA1, key, (size_t)klen, parts, lens, sizeof(parts) / sizeof(parts[0]), mac);
+    OPENSSL_cleanse(key, sizeof(key));
     return mm_b64_encode(mac, maclen, sig, size) < 0 ? CM_EINVAL : 0;
 }
 

@@ -61,6 +61,13 @@ int mm_b64url_decode(const char *s, unsigned char *out, size_t size);
 /* The value of a hexadecimal digit, or -1. */
 int mm_hexval(int c);
 
+enum mm_hash { MM_SHA1, MM_SHA256 };
+/* HMAC (RFC 2104) under key of the n parts, one after the other, into out (EVP_MAX_MD_SIZE
+ * bytes); returns the MAC's length. Each digest is fetched once for the process (HMAC()
+ * fetches its algorithms again on every call, which cost more than the MAC). */
+unsigned mm_hmac(enum mm_hash h, const unsigned char *key, size_t klen, const char *const *parts,
+                 const size_t *lens, size_t n, unsigned char *out);
+
 /* Random material from OpenSSL RAND_bytes (aborts when it fails). */
 void mm_rand_bytes(unsigned char *buf, size_t n);
 void mm_rand_access_key(char out[MM_ACCESS_KEY_LEN + 1]);

@@ -514,6 +514,7 @@ Test(client_mimecast_flow, a_page_limit_splits_a_second_and_the_next_run_finishe
                          "--page-size", "3", "--max-pages", "1", NULL),
                  0);
     cr_assert_str_eq(alert_keys(out, keys, sizeof(keys)), "1,2,3");
+    cr_assert_eq(fk.log_calls, 1, "a page limit fetches nothing ahead");
     cr_assert_eq(run_cmd("ingest", "--type", "url", API1_ARGS, "--checkpoint", cp, "-o", out,
                          "--page-size", "3", "--max-pages", "1", NULL),
                  0);
@@ -790,6 +791,45 @@ Test(client_mimecast_flow, an_answer_without_the_list_is_an_error)
     cr_assert_eq(run_cmd("ingest", "--type", "url", API1_ARGS, NULL), RC_EXIT_REMOTE);
     clock_done();
     cr_assert_not_null(strstr(err_text(), "no \"clickLogs\" list"));
+}
+
+Test(client_mimecast_flow, pages_come_in_order_while_the_next_is_fetched_ahead)
+{
+    char out[128], keys[512], want[512];
+    size_t off = 0;
+    int i;
+
+    snprintf(out, sizeof(out), "%s/alerts.jsonl", dir);
+    for (i = 1; i <= 41; i++) {
+        click(i, 100 - i / 3); /* three clicks a second: pages of 2 split the seconds */
+        off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%d", i > 1 ? "," : "", i);
+    }
+    cr_assert_eq(run_cmd("ingest", "--type", "url", API1_ARGS, "-o", out, "--page-size", "2", NULL),
+                 0);
+    clock_done();
+    cr_assert_str_eq(alert_keys(out, keys, sizeof(keys)), want);
+    cr_assert_eq(fk.log_calls, 21);
+    cr_assert_not_null(strstr(out_text(), "\"pages\":21,"), "%s", captured);
+}
+
+Test(client_mimecast_flow, a_bad_page_stops_the_run_with_the_next_one_fetched_ahead)
+{
+    char out[128];
+
+    snprintf(out, sizeof(out), "%s/alerts.jsonl", dir);
+    queue(0, 200, NULL,
+          "{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":0,\"next\":\"o0\"}},"
+          "\"data\":[{\"other\":[]}],\"fail\":[]}",
+          NULL);
+    click(1, 30);
+    click(2, 20);
+    /* the next page (served by the fake) is fetched, maybe taken, and dropped unread */
+    cr_assert_eq(run_cmd("ingest", "--type", "url", API1_ARGS, "-o", out, "--page-size", "1", NULL),
+                 RC_EXIT_REMOTE);
+    clock_done();
+    cr_assert_not_null(strstr(err_text(), "no \"clickLogs\" list"), "%s", captured);
+    cr_assert_leq(fk.log_calls, 3);
+    cr_assert_eq(access(out, F_OK), -1, "no alert was written");
 }
 
 Test(client_mimecast_flow, keys_prints_a_config_for_ingest)

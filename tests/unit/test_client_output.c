@@ -114,6 +114,60 @@ Test(client_output, every_line_parses_back)
     free(text);
 }
 
+Test(client_output, a_batch_is_written_whole_when_asked_or_when_full)
+{
+    struct rc_output o;
+    struct cm_err err = {{0}};
+    cJSON *a = record(1, "first"), *b = record(2, "second");
+    char *text;
+    int i;
+
+    rc_output_open(&o, path);
+    rc_output_batch(&o, 64);
+    cr_assert_eq(rc_output_jsonl(&o, a, &err), 0, "%s", err.msg);
+    cr_assert_eq(rc_output_jsonl(&o, b, &err), 0, "%s", err.msg);
+    cr_assert_eq(access(path, F_OK), -1, "nothing is written before the batch is");
+    cr_assert_eq(rc_output_write(&o, &err), 0, "%s", err.msg);
+    text = slurp(path);
+    cr_assert_str_eq(text, "{\"n\":1,\"url\":\"first\"}\n{\"n\":2,\"url\":\"second\"}\n");
+    free(text);
+    for (i = 0; i < 3; i++) /* 22 bytes each: the third passes 64 */
+        cr_assert_eq(rc_output_jsonl(&o, a, &err), 0, "%s", err.msg);
+    text = slurp(path);
+    cr_assert_eq(strlen(text), 45 + 3 * 22, "%s", text);
+    free(text);
+    cr_assert_eq(rc_output_jsonl(&o, b, &err), 0, "%s", err.msg);
+    rc_output_close(&o); /* writes what is left */
+    text = slurp(path);
+    cr_assert_eq(strlen(text), 45 + 3 * 22 + 23, "%s", text);
+    free(text);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+
+Test(client_output, a_line_longer_than_the_buffer_is_printed_whole)
+{
+    struct rc_output o;
+    struct cm_err err = {{0}};
+    char *big = malloc(100001), *text;
+    cJSON *r;
+
+    memset(big, 'x', 100000);
+    big[100000] = '\0';
+    r = record(7, big);
+    rc_output_open(&o, path);
+    rc_output_batch(&o, 16);
+    cr_assert_eq(rc_output_jsonl(&o, r, &err), 0, "%s", err.msg);
+    rc_output_close(&o);
+    text = slurp(path);
+    cr_assert_eq(strlen(text), 14 + 100000 + 3, "%zu", strlen(text));
+    cr_assert_eq(strncmp(text, "{\"n\":7,\"url\":\"xxx", 17), 0, "%.20s", text);
+    cr_assert_str_eq(text + 14 + 100000, "\"}\n");
+    free(text);
+    free(big);
+    cJSON_Delete(r);
+}
+
 Test(client_output, json_document_replaces_the_file)
 {
     struct rc_output o;

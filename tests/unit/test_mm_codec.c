@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "test_mm_util.h"
@@ -25,6 +26,39 @@ Test(mm_codec, worked_example_signatures)
                          "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", sig, sizeof(sig)),
                  0);
     cr_assert_str_eq(sig, "tZLYBEzNCrGlPk1Rf+fYdOApRRw=");
+}
+
+static const char *hex_of(const unsigned char *mac, unsigned n, char *out)
+{
+    unsigned i;
+
+    for (i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", mac[i]);
+    return out;
+}
+
+/* RFC 2202 (HMAC-SHA1) and RFC 4231 (HMAC-SHA256) test cases 2 (the data in parts) and 6 (a
+ * key longer than a block, hashed first). */
+Test(mm_codec, hmac_test_vectors)
+{
+    const char *jefe[] = {"what do ya ", "want ", "for nothing?"};
+    size_t jefe_lens[] = {11, 5, 12};
+    const char *big = "Test Using Larger Than Block-Size Key - Hash Key First";
+    size_t big_len = strlen(big);
+    unsigned char key[131], mac[64];
+    char hex[129];
+
+    memset(key, 0xaa, sizeof(key));
+    cr_assert_eq(mm_hmac(MM_SHA1, (const unsigned char *)"Jefe", 4, jefe, jefe_lens, 3, mac), 20);
+    cr_assert_str_eq(hex_of(mac, 20, hex), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    cr_assert_eq(mm_hmac(MM_SHA256, (const unsigned char *)"Jefe", 4, jefe, jefe_lens, 3, mac), 32);
+    cr_assert_str_eq(hex_of(mac, 32, hex),
+                     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    cr_assert_eq(mm_hmac(MM_SHA1, key, 80, &big, &big_len, 1, mac), 20);
+    cr_assert_str_eq(hex_of(mac, 20, hex), "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+    cr_assert_eq(mm_hmac(MM_SHA256, key, 131, &big, &big_len, 1, mac), 32);
+    cr_assert_str_eq(hex_of(mac, 32, hex),
+                     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 Test(mm_codec, sign_refuses_a_secret_that_is_not_base64)
