@@ -390,7 +390,7 @@ def render(res, quick):
             "answer's time (`cm_time_format`, 3.6k) and in the Date header (3.1k; "
             "`cm_time_format_http`, kept per listener thread for its virtual second), the "
             "answer's cJSON tree (3.6k; written straight into the body, the same bytes), "
-            "`inet_ntop` of an IPv4 peer (1.7k), the journal's count key copied (0.2k). Left: "
+            "`inet_ntop` of an IPv4 peer (1.7k), the journal's count key copied (0.15k). Left: "
             "libmicrohttpd's response (created, two headers, queued: 2.6k), the journal (0.7k), "
             "the handler (0.6k). Syscalls: 2.04 a request (a recvfrom and a sendmsg), as many as "
             "`static_mhd`; clock reads go through the vDSO. Measured on a Release `secmock serve "
