@@ -188,22 +188,100 @@ int cm_time_parse(const char *s, int64_t *ms)
     return 0;
 }
 
+/* Writes v as exactly n decimal digits (v < 10^n) at out; returns the end. */
+static char *put_digits(char *out, unsigned v, int n)
+{
+    int i;
+
+    for (i = n - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return out + n;
+}
+
+/* Copies the n bytes of s to out as snprintf(out, size, "%s") would: cut to size - 1 bytes. */
+static void copy_cut(char *out, size_t size, const char *s, size_t n)
+{
+    if (size == 0)
+        return;
+    if (n > size - 1)
+        n = size - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
 void cm_time_format(int64_t ms, char *out, size_t size)
 {
     int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000, days, y;
     int64_t rem;
     unsigned m, d;
     int frac = (int)(ms - secs * 1000);
+    char buf[32], *p = buf;
 
     days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
     rem = secs - days * 86400;
     cm_civil_from_days(days, &y, &m, &d);
-    if (frac)
-        snprintf(out, size, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
-                 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), frac);
-    else
-        snprintf(out, size, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
-                 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+    if (y < 0 || y > 9999) { /* the rare years that %04lld prints otherwise */
+        if (frac)
+            snprintf(out, size, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
+                     (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), frac);
+        else
+            snprintf(out, size, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
+                     (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+        return;
+    }
+    /* The same bytes as the snprintf above, without its cost (it was most of a /ping). */
+    p = put_digits(p, (unsigned)y, 4);
+    *p++ = '-';
+    p = put_digits(p, m, 2);
+    *p++ = '-';
+    p = put_digits(p, d, 2);
+    *p++ = 'T';
+    p = put_digits(p, (unsigned)(rem / 3600), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(rem / 60 % 60), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(rem % 60), 2);
+    if (frac) {
+        *p++ = '.';
+        p = put_digits(p, (unsigned)frac, 3);
+    }
+    *p++ = 'Z';
+    copy_cut(out, size, buf, (size_t)(p - buf));
+}
+
+void cm_time_format_http(int64_t ms, char *out, size_t size)
+{
+    static const char wdays[] = "ThuFriSatSunMonTueWed",
+                      months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int64_t secs = ms / 1000, days = secs / 86400, y;
+    unsigned m, d, wd;
+    char buf[40], *p = buf;
+
+    cm_civil_from_days(days, &y, &m, &d);
+    wd = (unsigned)(((days % 7) + 7) % 7);
+    if (secs < 0 || y > 9999) { /* as the mocks always wrote them, odd fields and all */
+        snprintf(out, size, "%.3s, %02u %.3s %04lld %02d:%02d:%02d GMT", wdays + 3 * wd, d,
+                 months + 3 * (m - 1), (long long)y, (int)(secs % 86400 / 3600),
+                 (int)(secs % 3600 / 60), (int)(secs % 60));
+        return;
+    }
+    memcpy(p, wdays + 3 * wd, 3);
+    memcpy(p + 3, ", ", 2);
+    p = put_digits(p + 5, d, 2);
+    *p++ = ' ';
+    memcpy(p, months + 3 * (m - 1), 3);
+    p[3] = ' ';
+    p = put_digits(p + 4, (unsigned)y, 4);
+    *p++ = ' ';
+    p = put_digits(p, (unsigned)(secs % 86400 / 3600), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(secs % 3600 / 60), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(secs % 60), 2);
+    memcpy(p, " GMT", 4);
+    copy_cut(out, size, buf, (size_t)(p + 4 - buf));
 }
 
 int64_t cm_wall_ms(void)

@@ -22,6 +22,10 @@ void cm_duration_format(int64_t ms, char *out, size_t size);
 int cm_time_parse(const char *s, int64_t *ms);
 /* "2026-03-02T09:00:00.000Z" when ms has a fraction, else "2026-03-02T09:00:00Z". */
 void cm_time_format(int64_t ms, char *out, size_t size);
+/* The HTTP Date form, "Mon, 02 Mar 2026 09:00:00 GMT", of ms's whole seconds (cut toward zero).
+ * Before 1970 and after 9999 as the mocks always wrote it (fields may show a minus sign). Both
+ * write at most size bytes, the NUL included, cut as snprintf cuts. */
+void cm_time_format_http(int64_t ms, char *out, size_t size);
 
 /* Days since 1970-01-01 for a proleptic Gregorian date, and the reverse. */
 int64_t cm_days_from_civil(int64_t y, unsigned m, unsigned d);

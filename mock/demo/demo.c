@@ -35,15 +35,19 @@ static void demo_error(struct mk_request *req, struct mk_response *resp, int sta
     mk_resp_json(resp, status, doc);
 }
 
+/* {"pong":true,"now":"<RFC 3339>"}: written straight into the body (the bytes cJSON printed:
+ * the time has no character to escape), as the trivial route is the one benchmarked. */
 static int ping(struct mk_request *req, struct mk_response *resp)
 {
-    cJSON *doc = cJSON_CreateObject();
-    char t[40];
+    static const char head[] = "{\"pong\":true,\"now\":\"";
+    char out[sizeof(head) + 40];
+    size_t n = sizeof(head) - 1;
 
-    cm_time_format(req->now_ms, t, sizeof(t));
-    cJSON_AddBoolToObject(doc, "pong", 1);
-    cJSON_AddStringToObject(doc, "now", t);
-    mk_resp_json(resp, 200, doc);
+    memcpy(out, head, n);
+    cm_time_format(req->now_ms, out + n, sizeof(out) - n - 2);
+    n += strlen(out + n);
+    memcpy(out + n, "\"}", 2);
+    cm_buf_append(mk_resp_json_begin(resp, 200), out, n + 2);
     return MK_DONE;
 }
 

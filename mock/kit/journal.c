@@ -23,7 +23,9 @@ enum field { F_SERVICE, F_METHOD, F_VERDICT, F_PEER, F_PATH, F_DETAIL, F_QUERY, 
 
 /* The most each string may take of a slot, its NUL included. When the slot runs
  * short the last strings packed (detail, query) are the ones cut. */
-static const size_t field_max[NFIELDS] = {32, 16, 48, 48, 256, 128, 512};
+#define SERVICE_MAX 32
+#define VERDICT_MAX 48
+static const size_t field_max[NFIELDS] = {SERVICE_MAX, 16, VERDICT_MAX, 48, 256, 128, 512};
 
 /* A slot's room for strings: what its fixed members leave. */
 #define TEXT_ROOM                                                                                  \
@@ -119,8 +121,10 @@ static uint32_t count_hash(const char *service, int status, const char *verdict)
     return (h ^ (uint32_t)status) * 16777619u;
 }
 
-/* Counts one answer (lock held). A key that finds no free row is counted in `other`. */
-static void count(struct mk_journal *j, uint32_t h, const struct mk_journal_count *key)
+/* Counts one answer (lock held). service and verdict fit their row's fields (their slot's
+ * field_max is no larger). A key that finds no free row is counted in `other`. */
+static void count(struct mk_journal *j, uint32_t h, const char *service, int status,
+                  const char *verdict)
 {
     size_t i;
 
@@ -128,12 +132,14 @@ static void count(struct mk_journal *j, uint32_t h, const struct mk_journal_coun
     for (i = 0; i < MK_JOURNAL_COUNT_ROWS; i++) {
         struct mk_journal_count *r = &j->counts[(h + i) & (MK_JOURNAL_COUNT_ROWS - 1)];
         if (r->count == 0) {
-            *r = *key;
+            cm_strlcpy(r->service, service, sizeof(r->service));
+            cm_strlcpy(r->verdict, verdict, sizeof(r->verdict));
+            r->status = status;
             r->count = 1;
             return;
         }
-        if (r->status == key->status && strcmp(r->service, key->service) == 0 &&
-            strcmp(r->verdict, key->verdict) == 0) {
+        if (r->status == status && strcmp(r->service, service) == 0 &&
+            strcmp(r->verdict, verdict) == 0) {
             r->count++;
             return;
         }
@@ -141,13 +147,16 @@ static void count(struct mk_journal *j, uint32_t h, const struct mk_journal_coun
     j->other++;
 }
 
+_Static_assert(sizeof(((struct mk_journal_count *)0)->service) >= SERVICE_MAX &&
+                   sizeof(((struct mk_journal_count *)0)->verdict) >= VERDICT_MAX,
+               "a count row holds the slot's service and verdict whole");
+
 void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, int status,
                     const char *service, const char *method, const char *path, const char *query,
                     const char *verdict, const char *peer, const char *detail)
 {
     const char *src[NFIELDS];
     struct mk_journal_entry e;
-    struct mk_journal_count key;
     uint32_t h;
 
     src[F_SERVICE] = service;
@@ -162,11 +171,7 @@ void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, i
     e.status = status;
     pack(&e, src);
     /* the row's key is the journal's, cut as the slot cuts it */
-    memset(&key, 0, sizeof(key));
-    cm_strlcpy(key.service, str(&e, F_SERVICE), sizeof(key.service));
-    cm_strlcpy(key.verdict, str(&e, F_VERDICT), sizeof(key.verdict));
-    key.status = status;
-    h = count_hash(key.service, status, key.verdict);
+    h = count_hash(str(&e, F_SERVICE), status, str(&e, F_VERDICT));
 
     pthread_mutex_lock(&j->lock);
     e.seq = j->next_seq++;
@@ -175,7 +180,7 @@ void mk_journal_add(struct mk_journal *j, int64_t time_ms, int64_t latency_us, i
         j->dropped++;
     }
     j->ring[(e.seq - 1) % j->cap] = e;
-    count(j, h, &key);
+    count(j, h, str(&e, F_SERVICE), status, str(&e, F_VERDICT));
     pthread_mutex_unlock(&j->lock);
 }
 

@@ -114,22 +114,33 @@ Test(runtime, clock_set_freeze_advance_reaches_service)
     cJSON_Delete(doc);
 }
 
-Test(runtime, date_header_tells_virtual_time)
+/* Sets the clock (frozen) to `when`, GETs /ping and checks its Date header and body. */
+static void ping_at(const char *when, const char *date, const char *now)
 {
     struct cm_http_request req = {0};
     struct cm_http_response resp;
-    char url[200], value[64];
+    char url[200], value[64], body[120];
 
-    cr_assert_eq(call("POST", admin(), "/clock",
-                      "{\"set\":\"2026-03-02T09:00:00Z\",\"freeze\":true}", NULL, NULL),
-                 200);
+    snprintf(body, sizeof(body), "{\"set\":\"%s\",\"freeze\":true}", when);
+    cr_assert_eq(call("POST", admin(), "/clock", body, NULL, NULL), 200);
     snprintf(url, sizeof(url), "%s/ping", demo_url);
     req.url = url;
     cm_http_response_init(&resp);
     cr_assert_eq(cm_http_perform(&req, &resp), 0);
     cr_assert_eq(cm_http_header(&resp, "Date", value, sizeof(value)), 0);
-    cr_assert_str_eq(value, "Mon, 02 Mar 2026 09:00:00 GMT");
+    cr_assert_str_eq(value, date);
+    snprintf(body, sizeof(body), "{\"pong\":true,\"now\":\"%s\"}", now);
+    cr_assert_str_eq(cm_buf_str(&resp.body), body);
     cm_http_response_release(&resp);
+}
+
+Test(runtime, date_header_tells_virtual_time)
+{
+    ping_at("2026-03-02T09:00:00Z", "Mon, 02 Mar 2026 09:00:00 GMT", "2026-03-02T09:00:00Z");
+    /* the next second, a fraction, then back: the header follows each move of the clock */
+    ping_at("2026-03-02T09:00:01.250Z", "Mon, 02 Mar 2026 09:00:01 GMT",
+            "2026-03-02T09:00:01.250Z");
+    ping_at("1999-12-31T23:59:59Z", "Fri, 31 Dec 1999 23:59:59 GMT", "1999-12-31T23:59:59Z");
 }
 
 Test(runtime, clock_refuses_bad_members)
@@ -176,12 +187,15 @@ Test(runtime, journal_records_peer_status_verdict)
 
     cr_assert_eq(call("GET", demo_url, "/secure", NULL, "127.0.0.1", NULL), 401);
     cr_assert_eq(call("GET", demo_url, "/secure", NULL, "127.0.0.7", NULL), 403);
+    cr_assert_eq(call("GET", demo_url, "/secure", NULL, "127.255.10.109", NULL), 403);
     cr_assert_eq(call("GET", admin(), "/journal?service=demo&path=/secure", NULL, NULL, &doc), 200);
-    cr_assert_eq(cm_json_num(doc, "total", 0), 2);
+    cr_assert_eq(cm_json_num(doc, "total", 0), 3);
     e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 1);
     cr_assert_str_eq(cm_json_str(e, "peer", ""), "127.0.0.7");
     cr_assert_str_eq(cm_json_str(e, "verdict", ""), "ip_not_allowed");
     cr_assert_eq(cm_json_num(e, "status", 0), 403);
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 2);
+    cr_assert_str_eq(cm_json_str(e, "peer", ""), "127.255.10.109", "every width of an octet");
     cJSON_Delete(doc);
     cr_assert_eq(call("DELETE", admin(), "/journal", NULL, NULL, NULL), 200);
     cr_assert_eq(call("GET", admin(), "/journal", NULL, NULL, &doc), 200);

@@ -133,6 +133,56 @@ Test(time, format_round_trips)
     cr_assert_str_eq(out, "2000-02-29T00:00:00Z");
 }
 
+/* The formatters write what snprintf wrote before them (these strings are its output): every
+ * field's width, the fraction, years outside 0000-9999, times before 1970, a buffer too small. */
+Test(time, format_matches_snprintf)
+{
+    static const struct {
+        int64_t ms;
+        const char *rfc3339, *http;
+    } cases[] = {
+        {0, "1970-01-01T00:00:00Z", "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {1, "1970-01-01T00:00:00.001Z", "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {999, "1970-01-01T00:00:00.999Z", "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {-1, "1969-12-31T23:59:59.999Z", "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {-1000, "1969-12-31T23:59:59Z", "Thu, 01 Jan 1970 00:00:-1 GMT"},
+        {-86400001, "1969-12-30T23:59:59.999Z", "Wed, 31 Dec 1969 00:00:00 GMT"},
+        {86399999, "1970-01-01T23:59:59.999Z", "Thu, 01 Jan 1970 23:59:59 GMT"},
+        {951782400000LL, "2000-02-29T00:00:00Z", "Tue, 29 Feb 2000 00:00:00 GMT"},
+        {1772442000123LL, "2026-03-02T09:00:00.123Z", "Mon, 02 Mar 2026 09:00:00 GMT"},
+        {1772442059010LL, "2026-03-02T09:00:59.010Z", "Mon, 02 Mar 2026 09:00:59 GMT"},
+        {253402300799999LL, "9999-12-31T23:59:59.999Z", "Fri, 31 Dec 9999 23:59:59 GMT"},
+        {253402300800000LL, "10000-01-01T00:00:00Z", "Sat, 01 Jan 10000 00:00:00 GMT"},
+        {-62167219200000LL, "0000-01-01T00:00:00Z", "Sat, 01 Jan 0000 00:00:00 GMT"},
+        {-62167219200001LL, "-001-12-31T23:59:59.999Z", "Sat, 01 Jan 0000 00:00:00 GMT"},
+        {4102444800500LL, "2100-01-01T00:00:00.500Z", "Fri, 01 Jan 2100 00:00:00 GMT"},
+    };
+    size_t i, size;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (size = 0; size <= 40; size++) {
+            char want[64], got[64];
+            int kind;
+            for (kind = 0; kind < 2; kind++) {
+                const char *full = kind ? cases[i].http : cases[i].rfc3339;
+                memset(want, 'x', sizeof(want));
+                memset(got, 'x', sizeof(got));
+                if (size) {
+                    size_t n = strlen(full) < size - 1 ? strlen(full) : size - 1;
+                    memcpy(want, full, n);
+                    want[n] = '\0';
+                }
+                if (kind)
+                    cm_time_format_http(cases[i].ms, got, size);
+                else
+                    cm_time_format(cases[i].ms, got, size);
+                cr_assert_eq(memcmp(want, got, sizeof(want)), 0, "%lld, size %zu: '%.40s'",
+                             (long long)cases[i].ms, size, got);
+            }
+        }
+    }
+}
+
 static cJSON *parse(const char *s)
 {
     cJSON *j = cm_json_parse(s, strlen(s), "test", NULL);
