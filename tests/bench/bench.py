@@ -284,7 +284,12 @@ def render(res, quick):
                 "serve` with every service (`" + ",".join(st["services"]) + "`; one process holds at most "
                 "16, so Mimecast runs as its bare listener that serves every grid), 20 times, and times "
                 "exec to the ready file; then reads VmRSS of one process half a second after ready.", "",
-                f"- exec-to-ready: median {st['median_ms']:.1f} ms, p90 {st['p90_ms']:.1f} ms",
+                f"- exec-to-ready: median {st['median_ms']:.1f} ms, p90 {st['p90_ms']:.1f} ms; "
+                f"the demo service alone: median {st['demo_median_ms']:.1f} ms",
+                f"- the floor on this machine: `secmock --version`, timed the same way (exec to "
+                f"exit), median {st['floor_ms']:.1f} ms: loading the executable and its 36 shared "
+                "libraries (libcurl's, GnuTLS's and OpenSSL's among them), mostly page faults, "
+                "before `serve` does anything",
                 f"- idle RSS: {st['idle_rss_mb']:.1f} MB", ""]
     if sv:
         out += ["## Each service's main endpoint (services)", "",
