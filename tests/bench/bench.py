@@ -367,7 +367,7 @@ def render(res, quick):
                     "`harness/launcher.c`), `fsync` of throwaway work files on a disk (work folders now "
                     "go to `/dev/shm` when it is a roomy tmpfs) and a 5 ms sleep loop for the ready "
                     "file (now inotify and the mock's pidfd). What is left, largest first: the mocks' "
-                    "TLS (GnuTLS handshakes, and loading the key once per HTTPS listener at start-up), "
+                    "TLS (a full GnuTLS handshake per connection), "
                     "the clients' TLS (OpenSSL builds a context and parses the CA file per connection, "
                     "as libcurl gets a new handle per request), the kernel's share of fork, page faults "
                     "and loopback TCP, and the few scenarios that wait on purpose in real time "
