@@ -208,23 +208,6 @@ static int cmp_names(const void *a, const void *b)
     return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
 }
 
-/* s as a JSON string literal: cm_buf_json_string, which appends byte by byte, for a string
- * with something to escape; the usual string, with nothing, is appended whole. */
-static void json_string(struct cm_buf *b, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    while (*p >= 0x20 && *p != '"' && *p != '\\')
-        p++;
-    if (*p) {
-        cm_buf_json_string(b, s);
-        return;
-    }
-    cm_buf_putc(b, '"');
-    cm_buf_append(b, s, (size_t)((const char *)p - s));
-    cm_buf_putc(b, '"');
-}
-
 /* Canonical JSON: object members sorted by name at every depth, no spaces. */
 static void canonical(struct cm_buf *b, const cJSON *v)
 {
@@ -246,7 +229,7 @@ static void canonical(struct cm_buf *b, const cJSON *v)
         for (i = 0; i < n; i++) {
             if (i)
                 cm_buf_putc(b, ',');
-            json_string(b, kids[i]->string);
+            cm_buf_json_string(b, kids[i]->string);
             cm_buf_putc(b, ':');
             canonical(b, kids[i]);
         }
@@ -262,7 +245,7 @@ static void canonical(struct cm_buf *b, const cJSON *v)
         }
         cm_buf_putc(b, ']');
     } else if (cJSON_IsString(v)) {
-        json_string(b, v->valuestring);
+        cm_buf_json_string(b, v->valuestring);
     } else {
         char *s = cJSON_PrintUnformatted(v);
         cm_buf_puts(b, s ? s : "null");

@@ -108,10 +108,19 @@ int cm_buf_printf(struct cm_buf *b, const char *fmt, ...)
 int cm_buf_json_string(struct cm_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p;
+    const unsigned char *p = (const unsigned char *)s;
     int rc = cm_buf_putc(b, '"');
 
-    for (p = (const unsigned char *)s; rc == 0 && *p; p++) {
+    while (rc == 0 && *p) {
+        const unsigned char *run = p;
+
+        /* the bytes with nothing to escape go in whole */
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            rc = cm_buf_append(b, run, (size_t)(p - run));
+        if (rc || *p == '\0')
+            break;
         switch (*p) {
         case '"':
             rc = cm_buf_puts(b, "\\\"");
@@ -128,14 +137,12 @@ int cm_buf_json_string(struct cm_buf *b, const char *s)
         case '\t':
             rc = cm_buf_puts(b, "\\t");
             break;
-        default:
-            if (*p < 0x20) {
-                char esc[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
-                rc = cm_buf_puts(b, esc);
-            } else {
-                rc = cm_buf_putc(b, (char)*p);
-            }
+        default: {
+            char esc[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
+            rc = cm_buf_puts(b, esc);
         }
+        }
+        p++;
     }
     return rc ? rc : cm_buf_putc(b, '"');
 }

@@ -51,6 +51,30 @@ Test(buf, json_string_escapes_controls)
     cm_buf_release(&b);
 }
 
+/* Runs with nothing to escape go in whole, between and around the escapes. */
+Test(buf, json_string_keeps_runs_around_escapes)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", "\"\""},
+        {"plain text", "\"plain text\""},
+        {"\"lead", "\"\\\"lead\""},
+        {"trail\\", "\"trail\\\\\""},
+        {"a\tb\rc\x1f", "\"a\\tb\\rc\\u001f\""},
+        {"caf\xc3\xa9 \x7f", "\"caf\xc3\xa9 \x7f\""},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct cm_buf b;
+        cm_buf_init(&b, 0);
+        cr_assert_eq(cm_buf_json_string(&b, cases[i].in), 0);
+        cr_assert_str_eq(cm_buf_str(&b), cases[i].out, "case %zu", i);
+        cm_buf_release(&b);
+    }
+}
+
 Test(duration, parses_units_and_compounds)
 {
     int64_t ms;
