@@ -8,13 +8,11 @@
 #include "client/mimecast_cpsync.h"
 
 #include "client/mimecast_checkpoint.h"
+#include "client/output.h"
 #include "common/mem.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 /* Paths are set at creation and read-only after; the rest is under lock. */
 struct rc_mm_cpsync {
@@ -31,10 +29,9 @@ struct rc_mm_cpsync {
 
 static int sync_and_save(struct rc_mm_cpsync *c, int fd, const char *text, struct cm_err *err)
 {
-    /* /dev/null, a pipe or a FIFO cannot be synced, and need not be. */
-    if (fd >= 0 && fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP)
-        return cm_fail(err, CM_EIO, "cannot sync '%s': %s", c->output, strerror(errno));
-    return rc_mm_cp_write(c->cp_path, text, err);
+    int rc = rc_output_sync_fd(fd, c->output, err);
+
+    return rc ? rc : rc_mm_cp_write(c->cp_path, text, err);
 }
 
 static void *run(void *ud)

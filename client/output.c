@@ -152,9 +152,14 @@ int rc_output_flush(struct rc_output *o, struct cm_err *err)
         return rc;
     if (o->fp && fflush(o->fp) != 0)
         return cm_fail(err, CM_EIO, "cannot flush the output: %s", strerror(errno));
+    return o->path ? rc_output_sync_fd(o->fd, o->path, err) : 0;
+}
+
+int rc_output_sync_fd(int fd, const char *name, struct cm_err *err)
+{
     /* /dev/null, a pipe or a FIFO cannot be synced, and need not be. */
-    if (o->path && o->fd >= 0 && fsync(o->fd) != 0 && errno != EINVAL && errno != ENOTSUP)
-        return cm_fail(err, CM_EIO, "cannot sync '%s': %s", o->path, strerror(errno));
+    if (fd >= 0 && fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP)
+        return cm_fail(err, CM_EIO, "cannot sync '%s': %s", name, strerror(errno));
     return 0;
 }
 

@@ -56,6 +56,9 @@ int rc_output_write(struct rc_output *o, struct cm_err *err);
 /* Makes the lines written so far durable: writes the gathered ones, then fflush for stdout,
  * fsync for a file. */
 int rc_output_flush(struct rc_output *o, struct cm_err *err);
+/* fsync of an output's descriptor (name for the message); one that cannot be synced (/dev/null,
+ * a pipe, a FIFO) is not an error, nor is fd -1 (nothing opened yet). */
+int rc_output_sync_fd(int fd, const char *name, struct cm_err *err);
 
 /*
  * Prints rows (an array of objects) as a table with the given columns

@@ -651,6 +651,14 @@ static int bind_socket(const char *addr, int port, int *fd_out, int *port_out, s
     return 0;
 }
 
+/* Lets go of the process's shared leaf, if this listener held it (its daemon is gone). */
+static void drop_tlscred(struct mk_listener *l)
+{
+    if (l->tlscred)
+        mk_tlscred_release(&l->rt->tls);
+    l->tlscred = 0;
+}
+
 int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, int port, int tls,
                struct cm_err *err)
 {
@@ -695,9 +703,7 @@ int mk__listen(struct mk_runtime *rt, struct mk_listener *l, const char *addr, i
     if (l->daemon == NULL) {
         /* libmicrohttpd may already have closed the socket; leave it to process exit. */
         l->fd = -1;
-        if (l->tlscred)
-            mk_tlscred_release(&rt->tls);
-        l->tlscred = 0;
+        drop_tlscred(l);
         return cm_fail(err, CM_EIO, "cannot start the HTTP server on %s port %d", addr, l->port);
     }
     return 0;
@@ -709,9 +715,7 @@ void mk__unlisten(struct mk_listener *l)
         delays_stop(l->delays);
         MHD_stop_daemon(l->daemon); /* closes the listening socket too */
         l->daemon = NULL;
-        if (l->tlscred)
-            mk_tlscred_release(&l->rt->tls);
-        l->tlscred = 0;
+        drop_tlscred(l);
     }
     delays_free(l->delays);
     l->delays = NULL;
