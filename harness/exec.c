@@ -1078,7 +1078,7 @@ void hx_execute(const struct hx_scenario *sc, const struct hx_exec_config *cfg,
     }
     r.workdir = tmpl;
     logf_(&r, "scenario %s (%s), work folder %s\n", sc->name, sc->file, r.workdir);
-    if (hx_mock_start_via(&r.mock, sc, cfg->secmock, cfg->launcher, r.workdir, &err) != 0) {
+    if (hx_mock_start(&r.mock, sc, cfg->secmock, cfg->launcher, r.workdir, &err) != 0) {
         fail(res, -1, "start-up", err.msg);
         goto teardown;
     }

@@ -187,13 +187,7 @@ static void describe_end(struct hx_mock *m, const char *what, struct cm_err *err
 }
 
 int hx_mock_start(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
-                  const char *workdir, struct cm_err *err)
-{
-    return hx_mock_start_via(m, sc, secmock, NULL, workdir, err);
-}
-
-int hx_mock_start_via(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
-                      struct hx_launcher *launcher, const char *workdir, struct cm_err *err)
+                  struct hx_launcher *launcher, const char *workdir, struct cm_err *err)
 {
     struct cm_spawn_opts o;
     char **argv = NULL, *state_path = NULL, *ready_path = NULL, *text = NULL, *json = NULL;

@@ -51,11 +51,10 @@ cJSON *hx_mock_state_doc(const struct hx_scenario *sc);
 /* Parses a ready file's text into m's admin_url/ca_file/services. */
 int hx_mock_parse_ready(struct hx_mock *m, const char *text, size_t len, struct cm_err *err);
 
+/* Starts the mock, through launcher when it takes the command (NULL: exec), and waits for it
+ * to be ready. */
 int hx_mock_start(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
-                  const char *workdir, struct cm_err *err);
-/* The same, started through launcher when it takes the command (NULL: exec). */
-int hx_mock_start_via(struct hx_mock *m, const struct hx_scenario *sc, const char *secmock,
-                      struct hx_launcher *launcher, const char *workdir, struct cm_err *err);
+                  struct hx_launcher *launcher, const char *workdir, struct cm_err *err);
 /* 0 while it runs; CM_ECHILD with err describing how it ended otherwise. */
 int hx_mock_alive(struct hx_mock *m, struct cm_err *err);
 int hx_mock_stop(struct hx_mock *m, struct cm_err *err);

@@ -139,7 +139,7 @@ Test(harness_mockproc, early_exit_is_reported_with_the_log)
     struct hx_mock m;
     struct cm_err err = {{0}};
 
-    cr_assert_eq(hx_mock_start(&m, sc, bin, dir, &err), CM_ECHILD);
+    cr_assert_eq(hx_mock_start(&m, sc, bin, NULL, dir, &err), CM_ECHILD);
     cr_assert(strstr(err.msg, "exited before it was ready: exit 2"), "%s", err.msg);
     cr_assert(strstr(err.msg, "serve: unknown service \"demo\""), "%s", err.msg);
     hx_mock_release(&m);
@@ -155,7 +155,7 @@ Test(harness_mockproc, clean_start_and_stop)
     char *state = cm_asprintf("%s/state.json", dir);
     cJSON *doc;
 
-    cr_assert_eq(hx_mock_start(&m, sc, bin, dir, &err), 0, "%s", err.msg);
+    cr_assert_eq(hx_mock_start(&m, sc, bin, NULL, dir, &err), 0, "%s", err.msg);
     cr_assert_str_eq(m.admin_url, "http://127.0.0.1:9");
     doc = cm_json_load_file(state, &err);
     cr_assert_not_null(doc, "the state file was written: %s", err.msg);
@@ -177,7 +177,7 @@ Test(harness_mockproc, crash_on_shutdown_fails)
     struct hx_mock m;
     struct cm_err err = {{0}};
 
-    cr_assert_eq(hx_mock_start(&m, sc, bin, dir, &err), 0, "%s", err.msg);
+    cr_assert_eq(hx_mock_start(&m, sc, bin, NULL, dir, &err), 0, "%s", err.msg);
     cr_assert_eq(hx_mock_stop(&m, &err), CM_ECHILD);
     cr_assert(strstr(err.msg, "crashed: killed by signal 11"), "%s", err.msg);
     cr_assert(strstr(err.msg, "dying"), "%s", err.msg);
@@ -192,7 +192,7 @@ Test(harness_mockproc, death_during_the_scenario_is_seen)
     struct cm_err err = {{0}};
     int i;
 
-    cr_assert_eq(hx_mock_start(&m, sc, bin, dir, &err), 0, "%s", err.msg);
+    cr_assert_eq(hx_mock_start(&m, sc, bin, NULL, dir, &err), 0, "%s", err.msg);
     kill(m.proc.pid, SIGABRT);
     for (i = 0; i < 500 && hx_mock_alive(&m, &err) == 0; i++)
         cm_proc_wait(&m.proc, 10);
