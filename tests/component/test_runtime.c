@@ -3,12 +3,16 @@
  * over real sockets with libcurl (through cm_http): admin API, faults, body
  * limit, TLS, admin token, reset.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/http.h"
@@ -484,6 +488,46 @@ static long ping_with(struct mk_runtime *r, const char *ca_file)
     status = resp.status;
     cm_http_response_release(&resp);
     return status;
+}
+
+static double clock_ms(clockid_t id)
+{
+    struct timespec t;
+
+    clock_gettime(id, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* A client that connects to an HTTPS listener and says nothing yet (a process
+ * still loading its TLS library) must cost the mock nothing while it waits:
+ * libmicrohttpd's epoll mode spins through the handshake, its poll mode sleeps.
+ * The spin shows as process CPU time close to the time waited. */
+Test(runtime_tls, a_silent_client_costs_no_cpu)
+{
+    struct mk_runtime_config cfg = {0};
+    struct sockaddr_in sa = {0};
+    double wall, cpu;
+    int fd;
+
+    cm_http_global_init();
+    rt = start(&cfg, 1);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)strtol(strrchr(demo_url, ':') + 1, NULL, 10));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    wall = clock_ms(CLOCK_MONOTONIC);
+    cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+    usleep(300 * 1000);
+    cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+    wall = clock_ms(CLOCK_MONOTONIC) - wall;
+    close(fd);
+    cr_assert_lt(cpu, wall / 4,
+                 "the mock used %.0f ms of CPU in %.0f ms while a TLS client was silent", cpu,
+                 wall);
+    cr_assert_eq(ping_with(rt, mk_runtime_ca_file(rt)), 200, "the listener still answers");
+    teardown();
 }
 
 /* The first runtime's listeners share one parsed leaf (mock/kit/tlscred.h); a
