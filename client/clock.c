@@ -89,6 +89,7 @@ static int admin_clock(struct rc_clock *c, const char *body, int64_t *now_ms, st
     req.body_len = body ? strlen(body) : 0;
     req.timeout_ms = ADMIN_TIMEOUT_MS;
     req.max_body = 64 * 1024;
+    req.keep_alive = 1;
     cm_http_response_init(&resp);
     rc = c->transport(&req, &resp);
     if (rc) {

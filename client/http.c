@@ -266,6 +266,7 @@ int rc_http_do(struct rc_http *h, const struct rc_http_req *req, struct cm_http_
     creq.source_addr = h->opts.source_addr;
     creq.timeout_ms = h->opts.timeout_ms;
     creq.connect_timeout_ms = h->opts.connect_timeout_ms;
+    creq.keep_alive = 1;
     creq.max_body = h->opts.max_body;
     for (attempt = 0;; attempt++) {
         int last = attempt + 1 >= pol->attempts;

@@ -7,6 +7,7 @@
 #include "common/mem.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +23,54 @@ void cm_http_global_init(void)
     }
 }
 
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+
+static void kept_free(void *c)
+{
+    curl_easy_cleanup(c);
+}
+
+static void kept_key_make(void)
+{
+    if (pthread_key_create(&kept_key, kept_free) != 0)
+        abort();
+}
+
+/* The calling thread's handle for keep_alive exchanges, with no options set. */
+static CURL *kept_handle(void)
+{
+    CURL *c;
+
+    pthread_once(&kept_once, kept_key_make);
+    c = pthread_getspecific(kept_key);
+    if (c)
+        return c;
+    c = curl_easy_init();
+    if (c == NULL || pthread_setspecific(kept_key, c) != 0)
+        abort();
+    return c;
+}
+
+void cm_http_thread_release(void)
+{
+    CURL *c;
+
+    pthread_once(&kept_once, kept_key_make);
+    c = pthread_getspecific(kept_key);
+    if (c) {
+        pthread_setspecific(kept_key, NULL);
+        curl_easy_cleanup(c);
+    }
+}
+
 void cm_http_response_init(struct cm_http_response *r)
 {
     r->status = 0;
     cm_buf_init(&r->body, 64u * 1024 * 1024);
     cm_buf_init(&r->headers, 1024u * 1024);
     r->curl_code = 0;
+    r->reused = 0;
     r->error[0] = '\0';
 }
 
@@ -56,10 +99,11 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 
 int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *resp)
 {
-    CURL *c = curl_easy_init();
+    CURL *c = req->keep_alive ? kept_handle() : curl_easy_init();
     struct curl_slist *hdrs = NULL;
     const char *const *h;
     CURLcode rc;
+    long connects = 0;
     int out = 0;
 
     if (c == NULL)
@@ -97,6 +141,8 @@ int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *
     rc = curl_easy_perform(c);
     resp->curl_code = (int)rc;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+    resp->reused = rc == CURLE_OK && connects == 0;
     if (rc != CURLE_OK) {
         if (resp->error[0] == '\0')
             cm_strlcpy(resp->error, curl_easy_strerror(rc), sizeof(resp->error));
@@ -114,8 +160,12 @@ int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *
         else
             out = CM_EPROTO;
     }
+    if (req->keep_alive)
+        curl_easy_reset(
+            c); /* drops the options (pointers into req, resp, hdrs); the connections stay */
+    else
+        curl_easy_cleanup(c);
     curl_slist_free_all(hdrs);
-    curl_easy_cleanup(c);
     return out;
 }
 

@@ -9,6 +9,15 @@
  *
  * Not thread-safe per handle: each thread makes its own calls; cm_http_global_init()
  * runs once at start-up before any thread.
+ *
+ * Kept connections: an exchange with keep_alive runs on the calling thread's own
+ * curl handle, whose connection cache outlives the exchange, so a process that
+ * calls the same host again skips the TCP and TLS set-up (a TLS handshake costs
+ * each side over a millisecond of CPU). libcurl sends a request again, once,
+ * when a kept connection dies before any answer byte; the mocks therefore close
+ * their connections while a reset fault is armed (docs/admin-api.md), and the
+ * harness's own requests to services, whose faults it arms between them, do not
+ * keep theirs.
  */
 #ifndef CM_HTTP_H
 #define CM_HTTP_H
@@ -28,6 +37,9 @@ struct cm_http_request {
     long timeout_ms;         /* whole exchange; 0 = 30 s */
     long connect_timeout_ms; /* 0 = 5 s */
     size_t max_body;         /* response bytes kept; 0 = 64 MiB */
+    int keep_alive;          /* 1: reuse the calling thread's open connection to this host and
+                                keep it open for its next exchange; 0: a connection of its own,
+                                closed after the answer */
 };
 
 struct cm_http_response {
@@ -35,10 +47,13 @@ struct cm_http_response {
     struct cm_buf body;    /* response body */
     struct cm_buf headers; /* raw header lines, "Name: value\r\n" each, of the final response */
     int curl_code;         /* 0 on a complete exchange */
+    int reused;            /* 1 when it went over a connection kept from an earlier exchange */
     char error[256];       /* what went wrong when curl_code != 0 */
 };
 
 void cm_http_global_init(void);
+/* Closes the calling thread's kept connections (keep_alive); a thread that ends closes its own. */
+void cm_http_thread_release(void);
 void cm_http_response_init(struct cm_http_response *r);
 void cm_http_response_release(struct cm_http_response *r);
 /* Performs the exchange. Returns 0 when a whole answer came (any status); otherwise

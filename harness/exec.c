@@ -1143,6 +1143,7 @@ teardown:
     if (r.mock.started && hx_mock_stop(&r.mock, &err) != 0 && res->status != HX_FAIL)
         fail(res, -1, "teardown", err.msg);
     hx_mock_release(&r.mock);
+    cm_http_thread_release(); /* the admin connection kept open went with the mock */
     if (res->status == HX_FAIL)
         logf_(&r, "FAIL %s: %s\n", res->where, res->message);
     if (cfg->keep_logs)

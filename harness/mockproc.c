@@ -342,6 +342,7 @@ int hx_admin_call(const struct hx_mock *m, const char *method, const char *path,
         req.body_len = strlen(text);
     }
     req.timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
+    req.keep_alive = 1; /* the admin API has no faults */
     cm_http_response_init(&resp);
     rc = cm_http_perform(&req, &resp);
     if (rc) {

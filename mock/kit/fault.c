@@ -248,6 +248,18 @@ int mk_faults_match(struct mk_faults *f, const char *service, const char *method
     return fired;
 }
 
+int mk_faults_reset_armed(struct mk_faults *f, const char *service)
+{
+    const struct mk_fault *x;
+    int armed = 0;
+
+    pthread_mutex_lock(&f->lock);
+    for (x = f->head; x && !armed; x = x->next)
+        armed = x->kind == MK_FAULT_RESET && strcmp(x->service, service) == 0;
+    pthread_mutex_unlock(&f->lock);
+    return armed;
+}
+
 void mk_fault_hit_release(struct mk_fault_hit *hit)
 {
     free(hit->body);

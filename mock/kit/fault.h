@@ -82,6 +82,12 @@ int mk_faults_arm(struct mk_faults *f, const cJSON *spec, struct cm_err *err);
 /* Fills hit and returns 1 when a fault fires for this request; 0 otherwise. */
 int mk_faults_match(struct mk_faults *f, const char *service, const char *method, const char *path,
                     struct mk_fault_hit *hit);
+/* 1 when a reset fault is armed on service (whatever its method, path, after or
+ * probability). The runtime then closes every connection of that service after
+ * its answer: an HTTP client retries a request once, unasked, when a kept-alive
+ * connection dies before any answer byte (libcurl does), which would hide the
+ * reset; on a new connection it reaches the client. */
+int mk_faults_reset_armed(struct mk_faults *f, const char *service);
 /* Frees the strings of a hit. */
 void mk_fault_hit_release(struct mk_fault_hit *hit);
 cJSON *mk_faults_list(struct mk_faults *f);

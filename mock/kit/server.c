@@ -492,8 +492,11 @@ static enum MHD_Result answer(struct mk_listener *l, struct MHD_Connection *conn
     if (rt->cfg.verbose)
         cm_info("%s %s %s%s%s -> %d %s (%s)", l->svc->name, method, url, redacted[0] ? "?" : "",
                 redacted, resp.status, req.verdict, peer);
-    if (!(fired && hit->kind == MK_FAULT_RESET) && !st->abandoned)
+    if (!(fired && hit->kind == MK_FAULT_RESET) && !st->abandoned) {
+        if (mk_faults_reset_armed(&rt->faults, l->svc->name))
+            mk_resp_header(&resp, MHD_HTTP_HEADER_CONNECTION, "close");
         ret = send_response(conn, &resp, truncate, req.now_ms);
+    }
 out:
     mk_resp_release(&resp);
     cm_buf_release(&query);

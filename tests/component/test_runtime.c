@@ -332,6 +332,71 @@ Test(runtime, fault_reset_and_truncate_fail_the_client)
     cm_http_response_release(&resp);
 }
 
+/* A GET of demo's /items with keep_alive; the status, or -1 when no answer came. */
+static long kept_get(struct cm_http_response *resp)
+{
+    struct cm_http_request req = {0};
+    char url[200];
+
+    snprintf(url, sizeof(url), "%s/items", demo_url);
+    req.url = url;
+    req.timeout_ms = 5000;
+    req.keep_alive = 1;
+    return cm_http_perform(&req, resp) == 0 ? resp->status : -1;
+}
+
+Test(runtime, kept_connections_are_reused_until_released)
+{
+    struct cm_http_response resp;
+
+    cm_http_response_init(&resp);
+    cr_assert_eq(kept_get(&resp), 200);
+    cr_assert_eq(resp.reused, 0, "the first exchange opens the connection");
+    cr_assert_eq(kept_get(&resp), 200);
+    cr_assert_eq(resp.reused, 1, "the second goes over the kept one");
+    cr_assert_eq(call("GET", demo_url, "/items", NULL, NULL, NULL), 200);
+    cr_assert_eq(kept_get(&resp), 200);
+    cr_assert_eq(resp.reused, 1, "an exchange without keep_alive leaves the kept one alone");
+    cm_http_thread_release();
+    cr_assert_eq(kept_get(&resp), 200);
+    cr_assert_eq(resp.reused, 0, "released: a new connection");
+    cm_http_response_release(&resp);
+    cm_http_thread_release();
+}
+
+/* libcurl sends a request again, once, when a kept connection dies before any byte of
+ * the answer: a reset on a reused connection would never reach the client. While a
+ * reset fault is armed the service closes its connections after each answer. */
+Test(runtime, a_reset_fault_meets_a_new_connection)
+{
+    struct cm_http_response resp;
+    char value[32];
+    cJSON *doc;
+
+    cm_http_response_init(&resp);
+    cr_assert_eq(call("POST", admin(), "/faults",
+                      "{\"service\":\"demo\",\"path\":\"/items\",\"kind\":\"reset\","
+                      "\"after\":1,\"count\":1}",
+                      NULL, NULL),
+                 201);
+    cr_assert_eq(kept_get(&resp), 200);
+    cr_assert_eq(cm_http_header(&resp, "Connection", value, sizeof(value)), 0);
+    cr_assert_str_eq(value, "close");
+    cr_assert_eq(kept_get(&resp), -1, "the reset reaches the client");
+    cr_assert_eq(resp.status, 0);
+    cr_assert_eq(call("GET", admin(), "/journal?service=demo&path=/items", NULL, NULL, &doc), 200);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "entries")), 2,
+                 "no request was sent twice");
+    cJSON_Delete(doc);
+    cr_assert_eq(kept_get(&resp), 200, "the fault is spent");
+    cr_assert_neq(cm_http_header(&resp, "Connection", value, sizeof(value)), 0,
+                  "no reset fault armed: connections are kept again");
+    cr_assert_eq(kept_get(&resp), 200);
+    cr_assert_eq(resp.reused, 1);
+    cm_http_response_release(&resp);
+    cm_http_thread_release();
+}
+
 Test(runtime, fault_status_carries_headers)
 {
     struct cm_http_request req = {0};

@@ -373,6 +373,35 @@ Test(fault, bad_specs_name_the_member)
     mk_faults_release(&f);
 }
 
+Test(fault, reset_armed_per_service_until_spent_or_cleared)
+{
+    struct mk_faults f;
+    struct mk_fault_hit hit;
+    cJSON *st = spec("{\"service\":\"demo\",\"kind\":\"status\",\"status\":503}");
+    cJSON *rs = spec("{\"service\":\"demo\",\"path\":\"/items\",\"kind\":\"reset\","
+                     "\"after\":1,\"count\":1,\"probability\":1}");
+
+    mk_faults_init(&f);
+    cr_assert_eq(mk_faults_reset_armed(&f, "demo"), 0, "nothing armed");
+    mk_faults_arm(&f, st, NULL);
+    cr_assert_eq(mk_faults_reset_armed(&f, "demo"), 0, "another kind");
+    mk_faults_arm(&f, rs, NULL);
+    cr_assert_eq(mk_faults_reset_armed(&f, "demo"), 1, "whatever its path and after");
+    cr_assert_eq(mk_faults_reset_armed(&f, "other"), 0, "another service");
+    mk_faults_clear(&f, 1); /* the status fault: the reset is reached now */
+    cr_assert_eq(mk_faults_match(&f, "demo", "GET", "/items", &hit), 0, "after 1");
+    cr_assert_eq(mk_faults_reset_armed(&f, "demo"), 1);
+    cr_assert_eq(mk_faults_match(&f, "demo", "GET", "/items", &hit), 1);
+    mk_fault_hit_release(&hit);
+    cr_assert_eq(mk_faults_reset_armed(&f, "demo"), 0, "spent");
+    mk_faults_arm(&f, rs, NULL);
+    cr_assert_eq(mk_faults_clear(&f, 0), 0);
+    cr_assert_eq(mk_faults_reset_armed(&f, "demo"), 0, "cleared");
+    cJSON_Delete(st);
+    cJSON_Delete(rs);
+    mk_faults_release(&f);
+}
+
 Test(fault, clear_one_and_all)
 {
     struct mk_faults f;
