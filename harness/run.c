@@ -200,6 +200,7 @@ static int parse(int argc, char **argv, struct opts *o)
 struct pool {
     pthread_mutex_t lock;
     struct hx_item *items;
+    size_t *order; /* the items' indices in the order they start (hx_start_order) */
     size_t n, next, running;
     struct hx_counts done;
     const struct hx_exec_config *cfg;
@@ -228,7 +229,8 @@ static void *worker(void *arg)
     for (;;) {
         size_t i;
         pthread_mutex_lock(&p->lock);
-        i = p->next++;
+        i = p->next < p->n ? p->order[p->next] : p->n;
+        p->next++;
         if (i < p->n) {
             p->running++;
             show_progress(p);
@@ -279,6 +281,15 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     pthread_mutex_init(&p.lock, NULL);
     p.items = items;
     p.n = n;
+    p.order = cm_calloc(n ? n : 1, sizeof(*p.order));
+    {
+        const struct hx_scenario **sel = cm_calloc(n ? n : 1, sizeof(*sel));
+        size_t i;
+        for (i = 0; i < n; i++)
+            sel[i] = items[i].sc;
+        hx_start_order(sel, n, p.order);
+        free(sel);
+    }
     p.cfg = cfg;
     p.verbose = o->verbose;
     p.color = !o->no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
@@ -300,6 +311,7 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     for (t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     free(threads);
+    free(p.order);
     cm_progress_free(p.progress);
     pthread_mutex_destroy(&p.lock);
     return 0;

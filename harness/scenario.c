@@ -1180,6 +1180,22 @@ struct hx_scenario *hx_scenario_parse(const char *file, const char *text, size_t
     return scenario_of(file, cm_json_parse(text, len, file, err), err);
 }
 
+int64_t hx_scenario_wait_ms(const struct hx_scenario *sc)
+{
+    int64_t ms = 0;
+    size_t i;
+
+    for (i = 0; i < sc->nsteps; i++) {
+        const struct hx_step *st = &sc->steps[i];
+        const cJSON *exit = cJSON_GetObjectItemCaseSensitive(st->expect, "exit");
+
+        if ((st->kind == HX_STEP_CLIENT || st->kind == HX_STEP_RUN) && cJSON_IsString(exit) &&
+            strcmp(exit->valuestring, "timeout") == 0)
+            ms += st->timeout_ms;
+    }
+    return ms;
+}
+
 void hx_scenario_free(struct hx_scenario *sc)
 {
     size_t i;

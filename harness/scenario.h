@@ -105,6 +105,9 @@ struct hx_scenario {
     cJSON *doc;
 };
 
+/* The real time sc waits on purpose, whatever the machine: the time limits of its client and run
+ * steps that expect "exit": "timeout". */
+int64_t hx_scenario_wait_ms(const struct hx_scenario *sc);
 /* Loads and validates file. NULL with err set on any problem. */
 struct hx_scenario *hx_scenario_load(const char *file, struct cm_err *err);
 /* The same for the len bytes of text, read as if they were the content of file (which

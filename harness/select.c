@@ -183,3 +183,32 @@ size_t hx_select(struct hx_scenario *const *all, size_t n, const struct hx_selec
             out[j++] = out[i];
     return j;
 }
+
+struct start_key {
+    int64_t wait_ms;
+    size_t index;
+};
+
+static int cmp_start(const void *a, const void *b)
+{
+    const struct start_key *x = a, *y = b;
+
+    if (x->wait_ms != y->wait_ms)
+        return x->wait_ms > y->wait_ms ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void hx_start_order(const struct hx_scenario *const *sel, size_t n, size_t *order)
+{
+    struct start_key *k = cm_calloc(n ? n : 1, sizeof(*k));
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        k[i].wait_ms = hx_scenario_wait_ms(sel[i]);
+        k[i].index = i;
+    }
+    qsort(k, n, sizeof(*k), cmp_start);
+    for (i = 0; i < n; i++)
+        order[i] = k[i].index;
+    free(k);
+}

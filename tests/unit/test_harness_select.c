@@ -1,7 +1,7 @@
 /*
  * test_harness_select.c: finding scenario files (recursion, skipped
  * fixtures/hidden/schema files), --filter and --tag selection, and the
- * deterministic --shard split.
+ * deterministic --shard split; the start order (waiting scenarios first).
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -181,4 +181,43 @@ Test(harness_select_sel, shards_partition_the_sorted_list)
     cr_assert_eq(total, 7);
     for (i = 0; i < 7; i++)
         cr_assert_eq(seen[i], 1, "scenario %u in %d shards", i, seen[i]);
+}
+
+/* A scenario whose steps wait: a client killed at its 2 s limit, a command at its 300 ms
+ * one, and steps that only have a limit (not counted). */
+static struct hx_scenario *parsed(const char *name, const char *steps)
+{
+    struct cm_err err = {{0}};
+    char *text = cm_asprintf("{\"name\": \"%s\", \"services\": {\"demo\": {}}, \"steps\": [%s]}",
+                             name, steps);
+    struct hx_scenario *sc = hx_scenario_parse("t.json", text, strlen(text), &err);
+
+    cr_assert_not_null(sc, "%s", err.msg);
+    free(text);
+    return sc;
+}
+
+Test(harness_select, scenarios_that_wait_on_purpose_start_first)
+{
+    struct hx_scenario *sc[4];
+    size_t order[4];
+
+    sc[0] = parsed("a/quick", "{\"client\": [\"--help\"], \"timeout\": \"5s\"}");
+    sc[1] = parsed("b/short-wait", "{\"run\": [\"sleep\", \"9\"], \"timeout\": \"300ms\", "
+                                   "\"expect\": {\"exit\": \"timeout\"}}");
+    sc[2] = parsed("c/quick", "{\"advance\": \"1m\"}");
+    sc[3] = parsed("d/long-wait", "{\"client\": [\"x\"], \"timeout\": \"2s\", "
+                                  "\"expect\": {\"exit\": \"timeout\"}}, "
+                                  "{\"run\": [\"true\"], \"timeout\": \"1s\", "
+                                  "\"expect\": {\"exit\": \"timeout\"}}");
+    cr_assert_eq(hx_scenario_wait_ms(sc[0]), 0, "a limit alone is not a wait");
+    cr_assert_eq(hx_scenario_wait_ms(sc[1]), 300);
+    cr_assert_eq(hx_scenario_wait_ms(sc[3]), 3000);
+    hx_start_order((const struct hx_scenario *const *)sc, 4, order);
+    cr_assert_eq(order[0], 3, "the longest wait first");
+    cr_assert_eq(order[1], 1);
+    cr_assert_eq(order[2], 0, "then the rest in their order");
+    cr_assert_eq(order[3], 2);
+    for (int i = 0; i < 4; i++)
+        hx_scenario_free(sc[i]);
 }
