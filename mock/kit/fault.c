@@ -236,6 +236,7 @@ int mk_faults_match(struct mk_faults *f, const char *service, const char *method
         hit->body = cm_strdup(x->body);
         hit->content_type = cm_strdup(x->content_type);
         hit->headers = cm_strdup(x->headers);
+        hit->cleared = atomic_load(&f->cleared); /* under the lock that a clear takes */
         x->fired++;
         if (x->remaining > 0 && --x->remaining == 0) {
             *pp = x->next;

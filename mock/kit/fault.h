@@ -65,6 +65,7 @@ struct mk_fault_hit {
     char *body;         /* caller frees with free() */
     char *content_type; /* caller frees with free() */
     char *headers;      /* "Name: value\n" lines; caller frees with free() */
+    unsigned cleared;   /* the faults' clear count when it fired: a delay ends once it changes */
 };
 
 struct mk_faults {

@@ -241,8 +241,11 @@ static void *delays_main(void *arg)
     return NULL;
 }
 
-/* Suspends conn for ms. 1 when held; 0 when the listener is stopping (answer now). */
-static int delay_hold(struct mk_listener *l, struct MHD_Connection *conn, int64_t ms)
+/* Suspends conn for ms, or until the faults' clear count is no longer cleared (read when the
+ * fault fired: a clear between that and now ends the delay at once). 1 when held; 0 when the
+ * listener is stopping (answer now). */
+static int delay_hold(struct mk_listener *l, struct MHD_Connection *conn, int64_t ms,
+                      unsigned cleared)
 {
     struct mk_delays *d = l->delays;
     struct delayed *x;
@@ -256,7 +259,7 @@ static int delay_hold(struct mk_listener *l, struct MHD_Connection *conn, int64_
     x = cm_calloc(1, sizeof(*x));
     x->conn = conn;
     x->due_us = cm_mono_us() + ms * 1000;
-    x->cleared = atomic_load(&l->rt->faults.cleared);
+    x->cleared = cleared;
     MHD_suspend_connection(conn);
     x->next = d->head;
     d->head = x;
@@ -576,7 +579,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     /* A delay holds the request once; libmicrohttpd calls again when it is resumed. */
     if (l->svc && !st->matched && faults_of(l, st, method, url) && st->hit.delay_ms > 0 &&
-        delay_hold(l, conn, st->hit.delay_ms))
+        delay_hold(l, conn, st->hit.delay_ms, st->hit.cleared))
         return MHD_YES;
     return answer(l, conn, st, url, method);
 }

@@ -402,6 +402,25 @@ Test(fault, reset_armed_per_service_until_spent_or_cleared)
     mk_faults_release(&f);
 }
 
+/* A delay is held after its fault fired; a clear in between must still end it. The hit
+ * carries the clear count of the moment it fired, so the holder cannot miss that clear. */
+Test(fault, a_hit_remembers_the_clears_before_it)
+{
+    struct mk_faults f;
+    struct mk_fault_hit hit;
+    cJSON *s = spec("{\"service\":\"demo\",\"kind\":\"delay\",\"delay\":\"10m\"}");
+
+    mk_faults_init(&f);
+    mk_faults_arm(&f, s, NULL);
+    cr_assert_eq(mk_faults_match(&f, "demo", "GET", "/ping", &hit), 1);
+    cr_assert_eq(hit.cleared, atomic_load(&f.cleared));
+    cr_assert_eq(mk_faults_clear(&f, 0), 0);
+    cr_assert_neq(hit.cleared, atomic_load(&f.cleared), "the clear after it fired shows");
+    mk_fault_hit_release(&hit);
+    cJSON_Delete(s);
+    mk_faults_release(&f);
+}
+
 Test(fault, clear_one_and_all)
 {
     struct mk_faults f;
