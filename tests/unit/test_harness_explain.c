@@ -125,6 +125,8 @@ Test(harness_explain, every_step_kind)
     HAS(t, "  14. Empty the journal.\n");
     HAS(t, "  16. Check that the file in.json exists, contains \"url\", and is JSON containing "
            "{\"url\":\"x\"}.\n");
+    HAS(t, "  17. Check that the demo state contains {\"items\":{\"b\":{\"value\":2}},"
+           "\"token\":\"${vars.who}\"}; it keeps /items as ${saved.items}.\n");
     cr_assert_null(strstr(t, "?"), "every step is told: %s", t);
     free(t);
 }
