@@ -191,6 +191,15 @@ static char *url_segment(const char *s)
     return cm_buf_steal(&b, NULL);
 }
 
+/* "/state/<service>", the admin API's state of one service. Caller frees. */
+static char *state_path(const char *service)
+{
+    char *seg = url_segment(service), *path = cm_asprintf("/state/%s", seg);
+
+    free(seg);
+    return path;
+}
+
 /* An admin call that must answer 2xx unless expect says otherwise; answer kept when asked. */
 static int admin(struct run *r, const char *method, const char *path, const cJSON *body,
                  const cJSON *expect, cJSON **keep, struct cm_err *err)
@@ -222,14 +231,12 @@ static const cJSON *fetch_state(void *ud, const char *service, struct cm_err *er
     struct run *r = ud;
     const cJSON *have = cJSON_GetObjectItemCaseSensitive(r->state_cache, service);
     cJSON *answer = NULL;
-    char *svc, *path;
+    char *path;
     long status;
 
     if (have)
         return have;
-    svc = url_segment(service);
-    path = cm_asprintf("/state/%s", svc);
-    free(svc);
+    path = state_path(service);
     if (hx_admin_call(&r->mock, "GET", path, NULL, 10000, &status, &answer, err) != 0) {
         free(path);
         return NULL;
@@ -449,7 +456,7 @@ static int step_state(struct run *r, const struct hx_step *st, struct cm_err *er
 {
     const char *svc = cm_json_str(st->arg, "service", "");
     cJSON *state = NULL;
-    char *seg = url_segment(svc), *path = cm_asprintf("/state/%s", seg);
+    char *path = state_path(svc);
     int rc = 0;
 
     if (st->state)
@@ -461,7 +468,6 @@ static int step_state(struct run *r, const struct hx_step *st, struct cm_err *er
         rc = admin(r, st->kind == HX_STEP_PATCH ? "PATCH" : "PUT", path, state, st->expect, NULL,
                    err);
     cJSON_Delete(state);
-    free(seg);
     free(path);
     return rc;
 }
@@ -835,6 +841,29 @@ out:
     return rc;
 }
 
+/* GET /state/<service> (any 2xx), its answer checked as a subset; "save" takes values out of it. */
+static int step_check_state(struct run *r, const struct hx_step *st, struct cm_err *err)
+{
+    const char *svc = cm_json_str(st->arg, "service", "");
+    cJSON *want = NULL, *state = NULL;
+    char *path = state_path(svc), why[sizeof(err->msg)];
+    int rc = expand_json(r, cJSON_GetObjectItemCaseSensitive(st->arg, "json"), "check_state.json",
+                         &want, err);
+
+    if (rc == 0)
+        rc = admin(r, "GET", path, NULL, NULL, &state, err);
+    if (rc == 0 && hx_json_mismatch(want, state, why, sizeof(why)))
+        rc = cm_fail(err, CM_EINVAL, "the %s state: %s", svc, why);
+    if (rc == 0 && st->save)
+        rc = save_values(r, st->save, state, "the state", err);
+    if (rc == 0)
+        logf_(r, "  state check passed\n");
+    cJSON_Delete(want);
+    cJSON_Delete(state);
+    free(path);
+    return rc;
+}
+
 static int run_step(struct run *r, const struct hx_step *st, struct cm_err *err)
 {
     switch (st->kind) {
@@ -863,6 +892,8 @@ static int run_step(struct run *r, const struct hx_step *st, struct cm_err *err)
         return step_file(r, st, err);
     case HX_STEP_CHECK_FILE:
         return step_check_file(r, st, err);
+    case HX_STEP_CHECK_STATE:
+        return step_check_state(r, st, err);
     default:
         return cm_fail(err, CM_EINVAL, "unknown step kind");
     }

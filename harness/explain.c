@@ -635,6 +635,12 @@ static void step_text(struct cm_buf *b, const struct hx_step *st, int64_t *now, 
         saves(b, st->save, "from its JSON output ");
         cm_buf_puts(b, ".");
         break;
+    case HX_STEP_CHECK_STATE:
+        cm_buf_printf(b, "Check that the %s state contains ", cm_json_str(a, "service", "?"));
+        json_value(b, cJSON_GetObjectItemCaseSensitive(a, "json"));
+        saves(b, cJSON_GetObjectItemCaseSensitive(a, "save"), "");
+        cm_buf_puts(b, ".");
+        return;
     case HX_STEP_FILE:
         v = cJSON_GetObjectItemCaseSensitive(a, "content");
         cm_buf_printf(b, "Write the file %s in the work folder", cm_json_str(a, "path", "?"));

@@ -397,6 +397,12 @@ static void step_row(struct diag *d, const struct hx_step *st, const cJSON *ev, 
         cm_buf_puts(&h, mark);
         arrow(d, admin, lane_of(d, svc), failed ? "bad" : "adm", cm_buf_str(&h));
         break;
+    case HX_STEP_CHECK_STATE:
+        cm_buf_puts(&h, failed ? "state check" : "state check &#10003;");
+        json_excerpt(&h, cJSON_GetObjectItemCaseSensitive(st->arg, "json"));
+        cm_buf_puts(&h, mark);
+        arrow(d, admin, lane_of(d, svc), failed ? "bad" : "adm", cm_buf_str(&h));
+        break;
     case HX_STEP_CLEAR_FAULTS:
     case HX_STEP_CLEAR_JOURNAL:
         cm_buf_puts(&h, st->kind == HX_STEP_CLEAR_FAULTS ? "faults cleared" : "journal cleared");

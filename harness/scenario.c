@@ -700,6 +700,8 @@ static int ld_action(struct ld *l, struct hx_step *st)
     static const char *const http_req[] = {"service", "path", NULL};
     static const char *const file_keys[] = {"path", "content", NULL};
     static const char *const check_keys[] = {"path", "exists", "json", "contains", NULL};
+    static const char *const state_keys[] = {"service", "json", "save", NULL};
+    static const char *const state_req[] = {"service", "json", NULL};
     static const char *const path_req[] = {"path", NULL};
     static const char *const file_req[] = {"path", "content", NULL};
     const cJSON *c = st->arg, *at;
@@ -769,6 +771,12 @@ static int ld_action(struct ld *l, struct hx_step *st)
             (rc = ld_string(l, c, "contains", NULL)))
             return rc;
         return 0;
+    case HX_STEP_CHECK_STATE:
+        rc = ld_object(l, c, state_keys, state_req);
+        if (rc || (rc = ld_service_ref(l, c)))
+            return rc;
+        st->save = cJSON_GetObjectItemCaseSensitive(c, "save");
+        return 0;
     default:
         return ld_fail(l, "internal: unhandled step kind");
     }
@@ -820,7 +828,7 @@ static int ld_step(struct ld *l, struct hx_step *st, const cJSON *node)
     if (action == NULL)
         return ld_fail(l, "a step needs an action key (one of: advance, set_clock, patch, load, "
                           "fault, clear_faults, action, http, client, run, journal, "
-                          "clear_journal, file, check_file)");
+                          "clear_journal, file, check_file, check_state)");
     st->node = node;
     st->arg = action;
     rc = ld_string(l, node, "name", &st->name);

@@ -41,7 +41,8 @@
     X(JOURNAL, "journal")                                                                          \
     X(CLEAR_JOURNAL, "clear_journal")                                                              \
     X(FILE, "file")                                                                                \
-    X(CHECK_FILE, "check_file")
+    X(CHECK_FILE, "check_file")                                                                    \
+    X(CHECK_STATE, "check_state")
 
 enum hx_step_kind {
 #define HX_STEP_ENUM(name, key) HX_STEP_##name,
@@ -66,7 +67,7 @@ struct hx_step {
     const cJSON *arg;    /* the action key's value (borrowed) */
     const cJSON *expect; /* borrowed; may be NULL */
     const cJSON *env;    /* client/run: extra environment (borrowed); may be NULL */
-    const cJSON *save;   /* action/http: "save"; client/run: "save_stdout_json"; may be NULL */
+    const cJSON *save;   /* "save" (action, http, check_state); "save_stdout_json"; may be NULL */
     int64_t timeout_ms;  /* http, action, client, run */
     int faketime;        /* run: preload libfaketime when installed (default 1) */
     cJSON *state;        /* owned; see above */

@@ -75,7 +75,8 @@ Test(harness_explain, cte_sharing_with_two_services_and_a_config_file)
     HAS(t, "   6. Move the clock forward 10 minutes, to 09:10:00.\n");
     HAS(t, "   8. Check that mimecast received exactly 2 requests to "
            "/api/byo-threat-intelligence/create-batch.\n");
-    HAS(t, "(on the wall clock, without libfaketime)");
+    HAS(t, "   9. Check that the mimecast state contains "
+           "{\"accounts\":[{\"byo_batches\":[{},{}]}]}.\n");
     cr_assert_null(strstr(t, "secret_key \""), "secrets are not shown");
     free(t);
 }
@@ -120,11 +121,14 @@ Test(harness_explain, every_step_kind)
            "seconds.");
     HAS(t, "out.jsonl holds exactly 2 JSON records, among them [{\"a\":1}], each containing "
            "{\"b\":true}.");
+    HAS(t, "${saved.whole}' (on the wall clock, without libfaketime).");
     HAS(t, "stderr contains none of \"a\" or \"b\"");
     HAS(t, "; and that nothing else reached demo.\n");
     HAS(t, "  14. Empty the journal.\n");
     HAS(t, "  16. Check that the file in.json exists, contains \"url\", and is JSON containing "
            "{\"url\":\"x\"}.\n");
+    HAS(t, "  17. Check that the demo state contains {\"items\":{\"b\":{\"value\":2}},"
+           "\"token\":\"${vars.who}\"}; it keeps /items as ${saved.items}.\n");
     cr_assert_null(strstr(t, "?"), "every step is told: %s", t);
     free(t);
 }

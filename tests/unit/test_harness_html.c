@@ -5,7 +5,8 @@
  * diagram has its lanes, requests, admin actions and the failing step's
  * expected versus got); a skipped scenario and one without a timeline; and
  * against the real mock (SECMOCK_BINARY), the timeline and the whole journal
- * hx_execute() records when asked, entries of a cleared journal included.
+ * hx_execute() records when asked, entries of a cleared journal included, and
+ * a passing and a failing check_state step drawn as admin arrows.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -318,4 +319,56 @@ Test(harness_html, exec_records_the_timeline_and_journal)
     cr_assert_null(res.timeline);
     cr_assert_null(res.journal);
     hx_result_release(&res);
+}
+
+/* A check_state step is drawn as the other admin steps are: an arrow from the admin lane to the
+ * service, ticked when it passed; a failing one is shaded and followed by expected versus got. */
+Test(harness_html, a_state_check_is_an_admin_arrow)
+{
+    static const char text[] =
+        "{\"name\": \"html/state-check\", \"services\": {\"demo\": {\"state\": {\"items\": "
+        "{\"a\": {\"value\": 1}}}}}, \"steps\": ["
+        "{\"name\": \"a is 1\", \"check_state\": {\"service\": \"demo\", \"json\": {\"items\": "
+        "{\"a\": {\"value\": 1}}}}},"
+        "{\"name\": \"a is 2\", \"check_state\": {\"service\": \"demo\", \"json\": {\"items\": "
+        "{\"a\": {\"value\": 2}}}}}]}";
+    struct cm_err err = {{0}};
+    struct hx_scenario *sc =
+        hx_scenario_parse("/nowhere/state-check.json", text, sizeof(text) - 1, &err);
+    struct hx_exec_config cfg;
+    struct hx_item item;
+    char *page, *s;
+
+    cr_assert_not_null(sc, "%s", err.msg);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.secmock = SECMOCK_BINARY;
+    cfg.timeline = 1;
+    cm_http_global_init();
+    item.sc = sc;
+    hx_execute(sc, &cfg, &item.res);
+    cr_assert_eq(item.res.status, HX_FAIL, "%s", item.res.message);
+    cr_assert_eq(cJSON_GetArraySize(item.res.timeline), 3, "start-up and both steps");
+    page = hx_html_text(&item, 1, item.res.duration_us);
+    s = section(page, 0);
+    cr_assert(strstr(s, "<b>#0</b> check_state<br>a is 1</div>"), "%s", s);
+    cr_assert(strstr(s, "<div class=\"arrow left adm\""), "%s", s);
+    cr_assert(strstr(s,
+                     "state check &#10003; <span class=\"mono\">{&quot;items&quot;:{&quot;a&quot;"
+                     ":{&quot;value&quot;:1}}}</span></span></div>"),
+              "%s", s);
+    cr_assert(strstr(s, "<div class=\"rowbg failed\""), "%s", s);
+    cr_assert(strstr(s, "<b>#1</b> check_state<br>a is 2</div>"), "%s", s);
+    cr_assert(strstr(s, "<div class=\"arrow left bad\""), "%s", s);
+    cr_assert(strstr(s, "state check <span class=\"mono\">{&quot;items&quot;:{&quot;a&quot;:"
+                        "{&quot;value&quot;:2}}}</span> <b class=\"bad\">&#10007;</b>"),
+              "%s", s);
+    cr_assert(strstr(s, "<h3>&#10007; failed at steps[1] &quot;a is 2&quot; (check_state)</h3>"),
+              "%s", s);
+    cr_assert(strstr(s, "<p class=\"mono\">the demo state: at .items.a.value: </p>"), "%s", s);
+    cr_assert(strstr(s, "<tr class=\"exp\"><th>expected</th><td>2</td></tr>"), "%s", s);
+    cr_assert(strstr(s, "<tr class=\"got\"><th>got</th><td>1</td></tr>"), "%s", s);
+    free(s);
+    free(page);
+    hx_result_release(&item.res);
+    hx_scenario_free(sc);
 }

@@ -75,7 +75,7 @@ Test(harness_scenario, full_file_loads_into_the_model)
     cr_assert_eq(sc->clock_frozen, 0);
     cr_assert_str_eq(sc->client_source, "127.0.0.7");
     cr_assert_eq(sc->timeout_ms, 120000);
-    cr_assert_eq(sc->nsteps, 16);
+    cr_assert_eq(sc->nsteps, 17);
     cr_assert_eq(sc->steps[0].kind, HX_STEP_ADVANCE);
     cr_assert_eq(sc->steps[2].kind, HX_STEP_SET_CLOCK);
     cr_assert_eq(sc->steps[4].kind, HX_STEP_LOAD);
@@ -93,6 +93,8 @@ Test(harness_scenario, full_file_loads_into_the_model)
     cr_assert_eq(sc->steps[11].faketime, 0);
     cr_assert_eq(sc->steps[10].faketime, 1);
     cr_assert_eq(sc->steps[15].kind, HX_STEP_CHECK_FILE);
+    cr_assert_eq(sc->steps[16].kind, HX_STEP_CHECK_STATE);
+    cr_assert_not_null(sc->steps[16].save);
     hx_scenario_free(sc);
 }
 
@@ -252,4 +254,91 @@ Test(harness_scenario, a_repeated_repetition_is_refused_before_it_is_compiled)
     cr_assert(strstr(err.msg, "steps[0].expect.stderr_regex") &&
                   strstr(err.msg, "follows another one"),
               "%s", err.msg);
+}
+
+/* The check_state step of text ("services": demo and netskope) loaded as /nowhere/cs.json:
+ * NULL with err set when it is refused. */
+static struct hx_scenario *check_state_step(const char *step, struct cm_err *err)
+{
+    char *text = cm_asprintf("{\"name\": \"mem/cs\", \"services\": {\"demo\": {}, \"netskope\": "
+                             "{}}, \"steps\": [%s, {\"run\": [\"echo\", \"${saved.tok}\"]}]}",
+                             step);
+    struct hx_scenario *sc = hx_scenario_parse("/nowhere/cs.json", text, strlen(text), err);
+
+    free(text);
+    return sc;
+}
+
+Test(harness_scenario, check_state_loads_with_its_save)
+{
+    struct cm_err err = {{0}};
+    struct hx_scenario *sc;
+
+    sc = check_state_step("{\"name\": \"the token is set\", \"check_state\": {\"service\": "
+                          "\"netskope\", \"json\": {\"file_profiles\": {}, \"v1_token\": "
+                          "\"${vars.x}\"}, \"save\": {\"tok\": \"/v1_token\"}}}",
+                          &err);
+    cr_assert_null(sc, "${vars.x} is not defined");
+    cr_assert(strstr(err.msg, "/nowhere/cs.json: steps[0].check_state.json.v1_token: unknown "
+                              "variable '${vars.x}'"),
+              "%s", err.msg);
+    sc = check_state_step("{\"name\": \"the token is set\", \"check_state\": {\"service\": "
+                          "\"netskope\", \"json\": {\"file_profiles\": {}}, \"save\": {\"tok\": "
+                          "\"/v1_token\"}}}",
+                          &err);
+    cr_assert_not_null(sc, "%s", err.msg);
+    cr_assert_eq(sc->steps[0].kind, HX_STEP_CHECK_STATE);
+    cr_assert_str_eq(hx_step_kind_name(sc->steps[0].kind), "check_state");
+    cr_assert_str_eq(sc->steps[0].name, "the token is set");
+    cr_assert_not_null(sc->steps[0].save, "the next step uses ${saved.tok}");
+    cr_assert_null(sc->steps[0].expect);
+    hx_scenario_free(sc);
+    /* json is any JSON value */
+    sc = check_state_step("{\"check_state\": {\"service\": \"demo\", \"json\": null, \"save\": "
+                          "{\"tok\": \"\"}}}",
+                          &err);
+    cr_assert_not_null(sc, "%s", err.msg);
+    hx_scenario_free(sc);
+}
+
+Test(harness_scenario, check_state_errors_name_the_json_path)
+{
+    static const struct {
+        const char *step, *msg;
+    } cases[] = {
+        {"{\"check_state\": {\"json\": {}}}",
+         "/nowhere/cs.json: steps[0].check_state: missing required key 'service'"},
+        {"{\"check_state\": {\"service\": \"foo\", \"json\": {}}}",
+         "/nowhere/cs.json: steps[0].check_state.service: 'foo' is not a service of this "
+         "scenario (add it under \"services\")"},
+        {"{\"check_state\": {\"service\": \"demo\"}}",
+         "/nowhere/cs.json: steps[0].check_state: missing required key 'json'"},
+        {"{\"check_state\": {\"service\": 7, \"json\": {}}}",
+         "/nowhere/cs.json: steps[0].check_state.service: expected a string"},
+        {"{\"check_state\": \"demo\"}",
+         "/nowhere/cs.json: steps[0].check_state: expected an object"},
+        {"{\"check_state\": {\"service\": \"demo\", \"jsn\": {}, \"json\": {}}}",
+         "/nowhere/cs.json: steps[0].check_state: unknown key 'jsn' (did you mean 'json'?)"},
+        {"{\"check_state\": {\"service\": \"demo\", \"json\": {}, \"save\": {\"tok\": \"v\"}}}",
+         "/nowhere/cs.json: steps[0].check_state.save.tok: expected a JSON pointer"},
+        {"{\"check_state\": {\"service\": \"demo\", \"json\": {}, \"save\": [\"/tok\"]}}",
+         "/nowhere/cs.json: steps[0].check_state.save: expected an object of strings"},
+        {"{\"check_state\": {\"service\": \"demo\", \"json\": {}}, \"expect\": {\"status\": 200}}",
+         "/nowhere/cs.json: steps[0].expect: a \"check_state\" step takes no \"expect\""},
+        {"{\"check_state\": {\"service\": \"demo\", \"json\": {}}, \"timeout\": \"5s\"}",
+         "/nowhere/cs.json: steps[0].timeout: only http, action, client and run steps take a "
+         "timeout"},
+        {"{\"check_stat\": {\"service\": \"demo\", \"json\": {}}}",
+         "/nowhere/cs.json: steps[0]: unknown step or key 'check_stat' (did you mean "
+         "'check_state'?)"},
+    };
+    struct cm_err err;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&err, 0, sizeof(err));
+        cr_assert_null(check_state_step(cases[i].step, &err), "%s loaded", cases[i].step);
+        cr_assert(strstr(err.msg, cases[i].msg), "%s\nexpected: %s\ngot:      %s", cases[i].step,
+                  cases[i].msg, err.msg);
+    }
 }
