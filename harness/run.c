@@ -372,6 +372,20 @@ static char *self_exe(void)
     return cm_strdup(buf);
 }
 
+/* The launcher for exe's children, or NULL: only secmock's own children can be this
+ * process's copies. */
+static struct hx_launcher *start_launcher(const char *exe)
+{
+    char *me = self_exe(), *want = realpath(exe, NULL);
+    struct hx_launcher *l = NULL;
+
+    if (me && want && strcmp(me, want) == 0)
+        l = hx_launcher_new(exe, self_main);
+    free(me);
+    free(want);
+    return l;
+}
+
 int hx_run_main(int argc, char **argv)
 {
     struct opts o;
@@ -382,6 +396,7 @@ int hx_run_main(int argc, char **argv)
     struct hx_counts counts;
     struct cm_err err;
     char **files = NULL, *exe = NULL, summary[128];
+    struct hx_launcher *launcher = NULL;
     size_t nfiles = 0, nall = 0, nsel = 0, i, j;
     int rc, load_errors = 0;
     int64_t t0;
@@ -412,6 +427,21 @@ int hx_run_main(int argc, char **argv)
         o.paths = cm_realloc(o.paths, sizeof(*o.paths));
         o.paths[0] = o.explain;
         o.npaths = 1;
+    }
+    if (!o.explain && !o.list) {
+        exe = o.secmock ? cm_strdup(o.secmock) : self_exe();
+        if (exe == NULL) {
+            fprintf(stderr, "secmock run: cannot find the secmock binary (/proc/self/exe)\n");
+            rc = 2;
+            goto out;
+        }
+        signal(SIGPIPE, SIG_IGN);
+        cm_http_global_init();
+        /* Before the scenarios are loaded: the launcher is this process's copy, and every
+         * child its copy in turn, so what the harness holds by then (the parsed files, some
+         * megabytes of heap) would be mapped into, and copied a page table at a time for,
+         * each of the library's hundreds of children. One thread still. */
+        launcher = start_launcher(exe);
     }
     rc = hx_discover(o.npaths ? o.paths : (const char **)default_paths, o.npaths ? o.npaths : 1,
                      &files, &nfiles, &err);
@@ -464,14 +494,9 @@ int hx_run_main(int argc, char **argv)
     }
     if (nsel == 0)
         fprintf(stderr, "secmock run: no scenario selected (%zu loaded)\n", nall);
-    exe = o.secmock ? cm_strdup(o.secmock) : self_exe();
-    if (exe == NULL) {
-        fprintf(stderr, "secmock run: cannot find the secmock binary (/proc/self/exe)\n");
-        rc = 2;
-        goto out;
-    }
     memset(&cfg, 0, sizeof(cfg));
     cfg.secmock = exe;
+    cfg.launcher = launcher;
     cfg.faketime_lib = hx_find_faketime();
     cfg.keep_logs = o.keep_logs;
     cfg.timeline = o.html != NULL;
@@ -480,22 +505,11 @@ int hx_run_main(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    signal(SIGPIPE, SIG_IGN);
-    cm_http_global_init();
     items = cm_calloc(nsel + 1, sizeof(*items));
     for (i = 0; i < nsel; i++)
         items[i].sc = sel[i];
     t0 = cm_mono_us();
-    {
-        /* Only secmock's own children can be this process's copies; one thread still. */
-        char *me = self_exe(), *want = realpath(exe, NULL);
-        if (nsel && me && want && strcmp(me, want) == 0)
-            cfg.launcher = hx_launcher_new(exe, self_main);
-        free(me);
-        free(want);
-    }
     run_all(items, nsel, &o, &cfg);
-    hx_launcher_free(cfg.launcher);
     t0 = cm_mono_us() - t0;
     hx_count(items, nsel, &counts);
     rc = counts.failed ? 1 : 0;
@@ -515,6 +529,7 @@ int hx_run_main(int argc, char **argv)
     printf("%s\n", summary);
     fflush(stdout);
 out:
+    hx_launcher_free(launcher);
     for (i = 0; items && i < nsel; i++)
         hx_result_release(&items[i].res);
     free(items);
