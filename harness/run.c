@@ -63,7 +63,7 @@ static void usage(FILE *out)
           "skipping folders named fixtures); the default is ./scenarios.\n"
           "\n"
           "options:\n"
-          "  --jobs N          scenarios run at once (default: the number of CPUs)\n"
+          "  --jobs N          scenarios run at once (default: the number of CPUs plus one)\n"
           "  --filter GLOB     only scenarios whose name matches (repeatable; '*' crosses '/')\n"
           "  --tag T           only scenarios tagged T (repeatable)\n"
           "  --shard I/N       only the I-th of N shards of the sorted selection\n"
@@ -295,8 +295,11 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     p.color = !o->no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
     p.progress = open_progress(o->progress);
     if (jobs == 0) {
+        /* One more than the CPUs: a scenario spends part of its time waiting for its
+         * processes to start and answer each other, and the extra one fills those gaps
+         * (the library on 2 CPUs: 9.4 s with 2, 8.0 s with 3, the same with 4). */
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = cpus > 0 ? (unsigned)cpus : 1;
+        jobs = cpus > 0 ? (unsigned)cpus + 1 : 1;
     }
     if (jobs > n)
         jobs = n ? (unsigned)n : 1;

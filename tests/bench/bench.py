@@ -351,7 +351,7 @@ def render(res, quick):
     if sc:
         out += ["", "## Scenario library (scenarios)", "",
                 "Command: `build/bench/secmock run scenarios --json <file>` from the repository root (jobs: "
-                f"the number of CPUs). Wall time {sc['wall_s']:.2f} s, exit status {sc['exit']} "
+                f"the number of CPUs plus one). Wall time {sc['wall_s']:.2f} s, exit status {sc['exit']} "
                 f"(`{sc['summary']}`).", ""]
         if sc.get("count"):
             out += [f"The {sc['count']} scenarios' own times add up to {sc['sum_s']:.1f} s "
