@@ -145,7 +145,7 @@ int rc_client_main(int argc, char **argv)
     const struct rc_command *const *g;
 
     cm_log_set_prefix("client");
-    cm_http_global_init();
+    cm_http_global_init(); /* without libcurl, every exchange fails saying why */
     if (argc < 2) {
         usage(stderr);
         return RC_EXIT_USAGE;

@@ -7,20 +7,94 @@
 #include "common/mem.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-void cm_http_global_init(void)
+#ifndef SECMOCK_LIBCURL
+#define SECMOCK_LIBCURL "libcurl.so.4"
+#endif
+
+/*
+ * libcurl is opened at run time, by the first cm_http_global_init(), not linked:
+ * `secmock serve` never makes a request, and a binary linked with libcurl has the
+ * dynamic loader map and relocate it and the 18 libraries it brings (Kerberos,
+ * LDAP, SASL, SSH, RTMP, HTTP/2, brotli, zstd, ...) at every start, half of the
+ * loader's work for secmock and a third of `serve`'s time to ready. Every call
+ * goes through this table.
+ */
+static struct {
+    CURLcode (*global_init)(long flags);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
+    CURLcode (*easy_perform)(CURL *c);
+    CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+    void (*easy_cleanup)(CURL *c);
+    void (*easy_reset)(CURL *c);
+    const char *(*easy_strerror)(CURLcode code);
+    struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+    void (*slist_free_all)(struct curl_slist *l);
+} cu;
+static char load_error[512];
+
+/* Fills cu from the library; 0, or -1 with load_error set (cu left empty). */
+static int load_curl(const char *lib)
 {
-    static int done;
+    static const char *const names[] = {
+        "curl_global_init",  "curl_easy_init",     "curl_easy_setopt", "curl_easy_perform",
+        "curl_easy_getinfo", "curl_easy_cleanup",  "curl_easy_reset",  "curl_easy_strerror",
+        "curl_slist_append", "curl_slist_free_all"};
+    void *fn[sizeof(names) / sizeof(names[0])];
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    size_t i;
+
+    if (h == NULL) {
+        snprintf(load_error, sizeof(load_error), "cannot load %s (libcurl4): %s", lib, dlerror());
+        return -1;
+    }
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        fn[i] = dlsym(h, names[i]);
+        if (fn[i] == NULL) {
+            snprintf(load_error, sizeof(load_error), "%s has no %s", lib, names[i]);
+            dlclose(h);
+            return -1;
+        }
+    }
+    /* Object to function pointers through memcpy: ISO C has no cast between them. */
+    memcpy(&cu.global_init, &fn[0], sizeof(fn[0]));
+    memcpy(&cu.easy_init, &fn[1], sizeof(fn[1]));
+    memcpy(&cu.easy_setopt, &fn[2], sizeof(fn[2]));
+    memcpy(&cu.easy_perform, &fn[3], sizeof(fn[3]));
+    memcpy(&cu.easy_getinfo, &fn[4], sizeof(fn[4]));
+    memcpy(&cu.easy_cleanup, &fn[5], sizeof(fn[5]));
+    memcpy(&cu.easy_reset, &fn[6], sizeof(fn[6]));
+    memcpy(&cu.easy_strerror, &fn[7], sizeof(fn[7]));
+    memcpy(&cu.slist_append, &fn[8], sizeof(fn[8]));
+    memcpy(&cu.slist_free_all, &fn[9], sizeof(fn[9]));
+    return 0;
+}
+
+int cm_http_global_init(void)
+{
+    static int done, rc;
+    const char *lib;
 
     if (!done) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
         done = 1;
+        lib = getenv("SECMOCK_LIBCURL");
+        rc = load_curl(lib && *lib ? lib : SECMOCK_LIBCURL);
+        if (rc == 0)
+            cu.global_init(CURL_GLOBAL_DEFAULT);
     }
+    return rc ? CM_ENOENT : 0;
+}
+
+const char *cm_http_load_error(void)
+{
+    return load_error;
 }
 
 static pthread_key_t kept_key;
@@ -28,7 +102,7 @@ static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
 
 static void kept_free(void *c)
 {
-    curl_easy_cleanup(c);
+    cu.easy_cleanup(c);
 }
 
 static void kept_key_make(void)
@@ -46,7 +120,7 @@ static CURL *kept_handle(void)
     c = pthread_getspecific(kept_key);
     if (c)
         return c;
-    c = curl_easy_init();
+    c = cu.easy_init();
     if (c == NULL || pthread_setspecific(kept_key, c) != 0)
         abort();
     return c;
@@ -60,7 +134,7 @@ void cm_http_thread_release(void)
     c = pthread_getspecific(kept_key);
     if (c) {
         pthread_setspecific(kept_key, NULL);
-        curl_easy_cleanup(c);
+        cu.easy_cleanup(c);
     }
 }
 
@@ -99,53 +173,62 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 
 int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *resp)
 {
-    CURL *c = req->keep_alive ? kept_handle() : curl_easy_init();
     struct curl_slist *hdrs = NULL;
     const char *const *h;
     CURLcode rc;
+    CURL *c;
     long connects = 0;
     int out = 0;
 
-    if (c == NULL)
-        abort();
     if (req->max_body)
         resp->body.max = req->max_body;
     cm_buf_reset(&resp->body);
     cm_buf_reset(&resp->headers);
-    curl_easy_setopt(c, CURLOPT_URL, req->url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method ? req->method : "GET");
-    if (req->method && strcmp(req->method, "HEAD") == 0)
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    if (req->body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    resp->status = 0;
+    resp->reused = 0;
+    if (cu.easy_init == NULL) { /* not loaded: every exchange says why */
+        resp->curl_code = CURLE_FAILED_INIT;
+        cm_strlcpy(resp->error, load_error[0] ? load_error : "libcurl is not loaded",
+                   sizeof(resp->error));
+        return CM_EPROTO;
     }
-    hdrs = curl_slist_append(hdrs, "Expect:");
+    c = req->keep_alive ? kept_handle() : cu.easy_init();
+    if (c == NULL)
+        abort();
+    cu.easy_setopt(c, CURLOPT_URL, req->url);
+    cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method ? req->method : "GET");
+    if (req->method && strcmp(req->method, "HEAD") == 0)
+        cu.easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (req->body) {
+        cu.easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+        cu.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    }
+    hdrs = cu.slist_append(hdrs, "Expect:");
     for (h = req->headers; h && *h; h++)
-        hdrs = curl_slist_append(hdrs, *h);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms ? req->timeout_ms : 30000L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                     req->connect_timeout_ms ? req->connect_timeout_ms : 5000L);
+        hdrs = cu.slist_append(hdrs, *h);
+    cu.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms ? req->timeout_ms : 30000L);
+    cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   req->connect_timeout_ms ? req->connect_timeout_ms : 5000L);
     if (req->ca_file)
-        curl_easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
+        cu.easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
     if (req->source_addr)
-        curl_easy_setopt(c, CURLOPT_INTERFACE, req->source_addr);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp->body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp->headers);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, resp->error);
+        cu.easy_setopt(c, CURLOPT_INTERFACE, req->source_addr);
+    cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    cu.easy_setopt(c, CURLOPT_WRITEDATA, &resp->body);
+    cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    cu.easy_setopt(c, CURLOPT_HEADERDATA, &resp->headers);
+    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, resp->error);
     resp->error[0] = '\0';
-    rc = curl_easy_perform(c);
+    rc = cu.easy_perform(c);
     resp->curl_code = (int)rc;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+    cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    cu.easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
     resp->reused = rc == CURLE_OK && connects == 0;
     if (rc != CURLE_OK) {
         if (resp->error[0] == '\0')
-            cm_strlcpy(resp->error, curl_easy_strerror(rc), sizeof(resp->error));
+            cm_strlcpy(resp->error, cu.easy_strerror(rc), sizeof(resp->error));
         if (rc == CURLE_OPERATION_TIMEDOUT)
             out = CM_ETIMEDOUT;
         else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
@@ -161,11 +244,11 @@ int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *
             out = CM_EPROTO;
     }
     if (req->keep_alive)
-        curl_easy_reset(
+        cu.easy_reset(
             c); /* drops the options (pointers into req, resp, hdrs); the connections stay */
     else
-        curl_easy_cleanup(c);
-    curl_slist_free_all(hdrs);
+        cu.easy_cleanup(c);
+    cu.slist_free_all(hdrs);
     return out;
 }
 

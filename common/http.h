@@ -8,7 +8,8 @@
  * API, so the neutral part lives here, once.)
  *
  * Not thread-safe per handle: each thread makes its own calls; cm_http_global_init()
- * runs once at start-up before any thread.
+ * runs once at start-up before any thread. libcurl is opened then, not linked
+ * (see http.c): `secmock serve` starts without it.
  *
  * Kept connections: an exchange with keep_alive runs on the calling thread's own
  * curl handle, whose connection cache outlives the exchange, so a process that
@@ -51,7 +52,11 @@ struct cm_http_response {
     char error[256];       /* what went wrong when curl_code != 0 */
 };
 
-void cm_http_global_init(void);
+/* Opens libcurl (SECMOCK_LIBCURL in the environment names another file than
+ * libcurl.so.4) and initialises it. 0, or CM_ENOENT when it cannot be loaded:
+ * then every exchange fails with cm_http_load_error() as its error. */
+int cm_http_global_init(void);
+const char *cm_http_load_error(void);
 /* Closes the calling thread's kept connections (keep_alive); a thread that ends closes its own. */
 void cm_http_thread_release(void);
 void cm_http_response_init(struct cm_http_response *r);

@@ -439,7 +439,11 @@ int hx_run_main(int argc, char **argv)
             goto out;
         }
         signal(SIGPIPE, SIG_IGN);
-        cm_http_global_init();
+        if (cm_http_global_init() != 0) {
+            fprintf(stderr, "secmock run: %s\n", cm_http_load_error());
+            rc = 2;
+            goto out;
+        }
         /* Before the scenarios are loaded: the launcher is this process's copy, and every
          * child its copy in turn, so what the harness holds by then (the parsed files, some
          * megabytes of heap) would be mapped into, and copied a page table at a time for,

@@ -2,7 +2,8 @@
  * test_serve_cli.c: `secmock serve` as a user runs it: the ready file, a
  * config file, clean exit on SIGTERM, and a clear error with a non-zero exit
  * for every bad input (unknown service, unreadable or invalid state, a port
- * in use, bad options, an admin API off loopback without a token).
+ * in use, bad options, an admin API off loopback without a token); and that
+ * it runs without loading libcurl.
  */
 #include <criterion/criterion.h>
 #include <netinet/in.h>
@@ -179,7 +180,7 @@ Test(serve_cli, config_file_ready_file_and_sigterm)
                           "--ready-file", ready,   NULL};
     cJSON *doc = NULL;
     int64_t deadline;
-    char *text;
+    char *text, maps[64];
     size_t len;
 
     write_text("cfg.json", "{\"services\": {\"demo\": {\"port\": 0}},"
@@ -201,6 +202,11 @@ Test(serve_cli, config_file_ready_file_and_sigterm)
                       "http://127.0.0.1:", 17) == 0);
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "ca_file")));
     cJSON_Delete(doc);
+    /* libcurl is opened by the commands that make requests, not linked (common/http.c). */
+    snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)p.pid);
+    cr_assert_eq(cm_read_file(maps, 1 << 24, &text, &len), 0);
+    cr_assert_null(strstr(text, "libcurl"), "secmock serve loaded libcurl");
+    free(text);
     cm_proc_stop(&p);
     cr_assert(p.res.exited && p.res.exit_code == 0, "did not exit cleanly on SIGTERM: %s",
               cm_buf_str(&p.res.err));

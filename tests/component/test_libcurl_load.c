@@ -1,0 +1,67 @@
+/*
+ * test_libcurl_load.c: the commands that make requests open libcurl at run
+ * time (common/http.c); without it `secmock run` stops at once and a client
+ * request fails, each saying which file it could not load.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/mem.h"
+#include "common/spawn.h"
+
+extern char **environ;
+
+#define MISSING "/nonexistent/libcurl-for-secmock-tests.so"
+
+/* Runs secmock with argv (after the binary) and SECMOCK_LIBCURL naming a missing file. */
+static void run_without_libcurl(const char *const *args, struct cm_spawn_result *r)
+{
+    const char *argv[16] = {SECMOCK_BINARY};
+    const char **env;
+    struct cm_spawn_opts o = {0};
+    size_t n = 1, ne = 0, i;
+
+    for (; *args && n < 15; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    while (environ[ne])
+        ne++;
+    env = cm_calloc(ne + 2, sizeof(*env));
+    for (i = 0; i < ne; i++)
+        env[i] = environ[i];
+    env[ne] = "SECMOCK_LIBCURL=" MISSING;
+    o.argv = argv;
+    o.env = env;
+    o.timeout_ms = 20000;
+    cm_spawn_result_init(r);
+    cr_assert_eq(cm_spawn_run(&o, r, NULL), 0);
+    free(env);
+    cr_assert(r->exited, "secmock did not exit by itself");
+}
+
+Test(libcurl_load, run_stops_with_the_reason)
+{
+    const char *args[] = {"run", SECMOCK_SOURCE_DIR "/scenarios/demo/fault-once.json", NULL};
+    struct cm_spawn_result r;
+
+    run_without_libcurl(args, &r);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", cm_buf_str(&r.err));
+    cr_assert_not_null(strstr(cm_buf_str(&r.err), "cannot load " MISSING " (libcurl4)"), "%s",
+                       cm_buf_str(&r.err));
+    cr_assert_null(strstr(cm_buf_str(&r.out), "passed"), "no scenario ran");
+    cm_spawn_result_release(&r);
+}
+
+Test(libcurl_load, a_client_request_fails_with_the_reason)
+{
+    const char *args[] = {"client", "http", "--retries", "0", "http://127.0.0.1:9/", NULL};
+    struct cm_spawn_result r;
+
+    run_without_libcurl(args, &r);
+    cr_assert_eq(r.exit_code, 3, "stderr: %s", cm_buf_str(&r.err));
+    cr_assert_not_null(strstr(cm_buf_str(&r.err), "cannot load " MISSING " (libcurl4)"), "%s",
+                       cm_buf_str(&r.err));
+    cm_spawn_result_release(&r);
+}
