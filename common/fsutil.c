@@ -64,7 +64,7 @@ static int write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
-int cm_write_file_atomic(const char *path, const void *data, size_t len)
+static int write_atomic(const char *path, const void *data, size_t len, int durable)
 {
     char *tmp, *dircopy;
     int fd, rc;
@@ -76,7 +76,7 @@ int cm_write_file_atomic(const char *path, const void *data, size_t len)
         return CM_EIO;
     }
     rc = write_all(fd, data, len);
-    if (rc == 0 && fsync(fd) != 0)
+    if (rc == 0 && durable && fsync(fd) != 0)
         rc = CM_EIO;
     if (close(fd) != 0 && rc == 0)
         rc = CM_EIO;
@@ -88,6 +88,8 @@ int cm_write_file_atomic(const char *path, const void *data, size_t len)
         return rc;
     }
     free(tmp);
+    if (!durable)
+        return 0;
     dircopy = cm_strdup(path);
     fd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
@@ -96,6 +98,16 @@ int cm_write_file_atomic(const char *path, const void *data, size_t len)
     }
     free(dircopy);
     return 0;
+}
+
+int cm_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    return write_atomic(path, data, len, 1);
+}
+
+int cm_write_file_replace(const char *path, const void *data, size_t len)
+{
+    return write_atomic(path, data, len, 0);
 }
 
 int cm_mkdir_p(const char *path)

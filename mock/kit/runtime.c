@@ -213,7 +213,7 @@ static int prepare_tls(struct mk_runtime *rt, struct cm_err *err)
         return cm_fail(err, CM_EINVAL, "TLS folder path too long");
     memcpy(rt->ca_file, rt->tls_dir, strlen(rt->tls_dir));
     memcpy(rt->ca_file + strlen(rt->tls_dir), "/ca.pem", sizeof("/ca.pem"));
-    rc = cm_write_file_atomic(rt->ca_file, rt->tls.ca_pem, strlen(rt->tls.ca_pem));
+    rc = cm_write_file_replace(rt->ca_file, rt->tls.ca_pem, strlen(rt->tls.ca_pem));
     if (rc)
         return cm_fail(err, rc, "cannot write the CA to '%s'", rt->ca_file);
     return 0;
@@ -290,7 +290,7 @@ int mk_runtime_write_ready(struct mk_runtime *rt, const char *path, struct cm_er
     int rc;
 
     cJSON_Delete(doc);
-    rc = cm_write_file_atomic(path, text, strlen(text));
+    rc = cm_write_file_replace(path, text, strlen(text));
     free(text);
     if (rc)
         return cm_fail(err, rc, "cannot write the ready file '%s'", path);

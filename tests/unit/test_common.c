@@ -275,6 +275,35 @@ Test(fsutil, atomic_write_then_read)
     rmdir(dir);
 }
 
+/* Both writers replace the file whole, by rename, and leave no temporary file behind; the
+ * one without fsync fails the same way when it cannot write. */
+Test(fsutil, replace_without_sync_replaces_whole)
+{
+    int (*const writers[2])(const char *, const void *, size_t) = {cm_write_file_atomic,
+                                                                   cm_write_file_replace};
+    char dir[] = "/tmp/secmock-test-XXXXXX", path[64], missing[96], *data;
+    size_t len;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/ready.json", dir);
+    snprintf(missing, sizeof(missing), "%s/no/such/folder/f", dir);
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(writers[i](path, "a longer first text", 19), 0);
+        cr_assert_eq(writers[i](path, "short", 5), 0);
+        cr_assert_eq(cm_read_file(path, 100, &data, &len), 0);
+        cr_assert_str_eq(data, "short", "writer %d", i);
+        free(data);
+        cr_assert_eq(writers[i](missing, "x", 1), CM_EIO);
+        unlink(path);
+        cr_assert_eq(rmdir(dir), 0, "writer %d left a temporary file", i);
+        snprintf(dir, sizeof(dir), "/tmp/secmock-test-XXXXXX");
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/ready.json", dir);
+        snprintf(missing, sizeof(missing), "%s/no/such/folder/f", dir);
+    }
+    rmdir(dir);
+}
+
 Test(rng, seeded_sequences_repeat)
 {
     struct cm_rng a, b;
