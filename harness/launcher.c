@@ -46,6 +46,9 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include <dlfcn.h>
+#include <link.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -239,6 +242,47 @@ answer:
     return send(sock, &r, sizeof(r), MSG_NOSIGNAL) == (ssize_t)sizeof(r) ? 0 : -1;
 }
 
+/* dl_iterate_phdr: the path of the loaded libssl, if any. */
+static int find_libssl(struct dl_phdr_info *info, size_t size, void *ud)
+{
+    const char *base = strrchr(info->dlpi_name, '/');
+
+    (void)size;
+    base = base ? base + 1 : info->dlpi_name;
+    if (strncmp(base, "libssl.so", 9) != 0)
+        return 0;
+    *(const char **)ud = info->dlpi_name;
+    return 1;
+}
+
+/* One SSL_CTX made and freed through the libssl that libcurl loaded (common/http.c
+ * opens libcurl at run time; secmock does not link libssl, so `serve` starts without
+ * it). Nothing happens when it is not there: each child then fills the cache itself. */
+static void warm_ssl(void)
+{
+    const SSL_METHOD *(*method)(void);
+    SSL_CTX *(*ctx_new)(const SSL_METHOD *);
+    void (*ctx_free)(SSL_CTX *);
+    const char *path = NULL;
+    void *h, *f[3];
+
+    dl_iterate_phdr(find_libssl, &path);
+    h = path ? dlopen(path, RTLD_NOW | RTLD_NOLOAD) : NULL;
+    if (h == NULL)
+        return;
+    f[0] = dlsym(h, "TLS_client_method");
+    f[1] = dlsym(h, "SSL_CTX_new");
+    f[2] = dlsym(h, "SSL_CTX_free");
+    if (f[0] && f[1] && f[2]) {
+        /* Object to function pointers through memcpy: ISO C has no cast between them. */
+        memcpy(&method, &f[0], sizeof(f[0]));
+        memcpy(&ctx_new, &f[1], sizeof(f[1]));
+        memcpy(&ctx_free, &f[2], sizeof(f[2]));
+        ctx_free(ctx_new(method()));
+    }
+    dlclose(h);
+}
+
 static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
 {
     char *buf = cm_malloc(sizeof(struct req_head) + MSG_MAX);
@@ -265,7 +309,7 @@ static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
      * digests and ciphers from OpenSSL's providers: the first time in a process
      * builds them, later times find them in the library's cache. One context
      * made and freed here fills that cache for every child. */
-    SSL_CTX_free(SSL_CTX_new(TLS_client_method()));
+    warm_ssl();
     while (serve_one(sock, main_fn, harness, buf) == 0)
         ;
     _exit(0);

@@ -206,6 +206,7 @@ Test(serve_cli, config_file_ready_file_and_sigterm)
     snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)p.pid);
     cr_assert_eq(cm_read_file(maps, 1 << 24, &text, &len), 0);
     cr_assert_null(strstr(text, "libcurl"), "secmock serve loaded libcurl");
+    cr_assert_null(strstr(text, "libssl"), "secmock serve loaded libssl");
     free(text);
     cm_proc_stop(&p);
     cr_assert(p.res.exited && p.res.exit_code == 0, "did not exit cleanly on SIGTERM: %s",
