@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 static const char *own(struct mk_runtime *rt, const char *s)
@@ -404,4 +405,21 @@ int mk_service_with_lock(struct mk_service *svc, int (*fn)(struct mk_service *, 
 int64_t mk_service_now(const struct mk_service *svc)
 {
     return mk_clock_now(&svc->rt->clock);
+}
+
+void mk_random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+
+    while (n > 0) {
+        ssize_t got = getrandom(p, n, 0);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            cm_error("cannot draw random bytes from the kernel: %s", strerror(errno));
+            abort();
+        }
+        p += got;
+        n -= (size_t)got;
+    }
 }

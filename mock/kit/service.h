@@ -86,4 +86,9 @@ int mk_service_with_lock(struct mk_service *svc, int (*fn)(struct mk_service *, 
 /* The runtime's shared parts, for handlers. */
 int64_t mk_service_now(const struct mk_service *svc);
 
+/* n bytes from the kernel's generator (getrandom), for secrets: keys, tokens, credentials.
+ * Not OpenSSL's RAND_bytes, whose first call readies OpenSSL's providers and generators,
+ * about 3 ms of a mock's start for a few bytes. Aborts if the kernel cannot answer. */
+void mk_random_bytes(void *buf, size_t n);
+
 #endif

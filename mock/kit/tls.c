@@ -1,229 +1,186 @@
 /*
- * tls.c: a throwaway CA and leaf certificate, made with OpenSSL at start.
+ * tls.c: a throwaway CA and leaf certificate, made with GnuTLS at start.
  *
- * P-256 keys take about a millisecond to make, so an HTTPS listener costs
- * nothing noticeable at start-up. The leaf names localhost, 127.0.0.1, ::1
- * and the vendor host names a service gives (so a client that pins the
+ * P-256 keys take well under a millisecond to make, so an HTTPS listener
+ * costs nothing noticeable at start-up. The leaf names localhost, 127.0.0.1,
+ * ::1 and the vendor host names a service gives (so a client that pins the
  * vendor's host name through --resolve still verifies).
+ *
+ * GnuTLS, not OpenSSL: it is libmicrohttpd's TLS and already set up when the
+ * process starts, where OpenSSL's first random bytes alone (its providers and
+ * generators made ready) took about 3 ms, more than the certificates. A
+ * mock's start then touches no OpenSSL at all (mk_random_bytes for its own
+ * secrets); OpenSSL reads the result in tests/unit/test_tls.c, a cross-check
+ * of another library's making. A pair the user gives is checked with OpenSSL
+ * (mk_tls_check_pair), off the start-up path of a generated one.
  */
 #include "mock/kit/tls.h"
 
-#include "common/buf.h"
 #include "common/mem.h"
 
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static EVP_PKEY *make_key(void)
+#define VALID_SECS (20LL * 365 * 86400)
+
+static gnutls_x509_privkey_t make_key(void)
 {
-    return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    gnutls_x509_privkey_t key;
+
+    if (gnutls_x509_privkey_init(&key) != 0)
+        return NULL;
+    if (gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+                                     GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) != 0) {
+        gnutls_x509_privkey_deinit(key);
+        return NULL;
+    }
+    return key;
 }
 
-static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+/* The fields both certificates share: serial, validity, subject, key and its identifier
+ * (RFC 5280's SHA-1 of the public key, kept in id). 0 or -1. */
+static int fill(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, const char *cn,
+                unsigned char id[20], size_t *id_len)
 {
-    X509V3_CTX ctx;
-    X509_EXTENSION *ext;
-    int ok;
+    unsigned char serial[16];
+    time_t now = time(NULL);
 
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
-    ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    if (ext == NULL)
+    if (gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial)) != 0)
         return -1;
-    ok = X509_add_ext(cert, ext, -1);
-    X509_EXTENSION_free(ext);
-    return ok ? 0 : -1;
+    serial[0] &= 0x7f; /* a positive INTEGER */
+    *id_len = 20;
+    /* Valid 20 years either side of the wall clock: a command run under libfaketime
+     * checks the certificate at the scenario's virtual time, which may be far off. */
+    if (gnutls_x509_crt_set_version(crt, 3) != 0 ||
+        gnutls_x509_crt_set_serial(crt, serial, sizeof(serial)) != 0 ||
+        gnutls_x509_crt_set_activation_time(crt, (time_t)(now - VALID_SECS)) != 0 ||
+        gnutls_x509_crt_set_expiration_time(crt, (time_t)(now + VALID_SECS)) != 0 ||
+        gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "secmock", 7) !=
+            0 ||
+        gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
+                                      (unsigned)strlen(cn)) != 0 ||
+        gnutls_x509_crt_set_key(crt, key) != 0 ||
+        gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA1, id, id_len) != 0 ||
+        gnutls_x509_crt_set_subject_key_id(crt, id, *id_len) != 0)
+        return -1;
+    return 0;
 }
 
-/*
- * OpenSSL writes keys through its encoder lookup, about 4M instructions for
- * each first use (X509_set_pubkey, PEM_write_bio_PrivateKey): together most of
- * secmock serve's start-up once GnuTLS's own check is gone (tlscred.h). A
- * P-256 key has one fixed shape, so both are written here: the public point
- * for the certificate (X509_PUBKEY_set0_param) and the private key as SEC 1
- * DER (RFC 5915), which GnuTLS reads.
- */
-static int p256_point(EVP_PKEY *key, unsigned char point[65])
+static int make_ca(gnutls_x509_crt_t ca, gnutls_x509_privkey_t key, unsigned char id[20],
+                   size_t *id_len)
 {
-    size_t len = 0;
+    if (fill(ca, key, "secmock test CA", id, id_len) != 0 ||
+        gnutls_x509_crt_set_basic_constraints(ca, 1, -1) != 0 ||
+        gnutls_x509_crt_set_key_usage(ca, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN) != 0)
+        return -1;
+    return gnutls_x509_crt_sign2(ca, ca, key, GNUTLS_DIG_SHA256, 0) == 0 ? 0 : -1;
+}
 
-    return EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, 65,
-                                           &len) == 1 &&
-                   len == 65
+static int add_san(gnutls_x509_crt_t crt, gnutls_x509_subject_alt_name_t type, const void *data,
+                   size_t len)
+{
+    return gnutls_x509_crt_set_subject_alt_name(crt, type, data, (unsigned)len,
+                                                GNUTLS_FSAN_APPEND) == 0
                ? 0
                : -1;
 }
 
-static int set_pubkey(X509 *cert, EVP_PKEY *key)
+static int make_leaf(gnutls_x509_crt_t leaf, gnutls_x509_privkey_t key, gnutls_x509_crt_t ca,
+                     gnutls_x509_privkey_t ca_key, const unsigned char *ca_id, size_t ca_id_len,
+                     const char *const *names)
 {
-    unsigned char point[65], *copy;
+    static const unsigned char v4[4] = {127, 0, 0, 1};
+    static const unsigned char v6[16] = {[15] = 1};
+    unsigned char id[20];
+    size_t id_len;
+    const char *const *n;
 
-    if (p256_point(key, point) || (copy = OPENSSL_memdup(point, sizeof(point))) == NULL)
+    if (fill(leaf, key, "secmock", id, &id_len) != 0 ||
+        gnutls_x509_crt_set_basic_constraints(leaf, 0, -1) != 0 ||
+        gnutls_x509_crt_set_key_usage(leaf, GNUTLS_KEY_DIGITAL_SIGNATURE) != 0 ||
+        gnutls_x509_crt_set_key_purpose_oid(leaf, GNUTLS_KP_TLS_WWW_SERVER, 0) != 0 ||
+        gnutls_x509_crt_set_authority_key_id(leaf, ca_id, ca_id_len) != 0 ||
+        add_san(leaf, GNUTLS_SAN_DNSNAME, "localhost", 9) != 0 ||
+        add_san(leaf, GNUTLS_SAN_IPADDRESS, v4, sizeof(v4)) != 0 ||
+        add_san(leaf, GNUTLS_SAN_IPADDRESS, v6, sizeof(v6)) != 0)
         return -1;
-    if (X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
-                               V_ASN1_OBJECT, OBJ_nid2obj(NID_X9_62_prime256v1), copy,
-                               (int)sizeof(point)) != 1) {
-        OPENSSL_free(copy);
-        return -1;
-    }
-    return 0;
+    for (n = names; n && *n; n++)
+        if (add_san(leaf, GNUTLS_SAN_DNSNAME, *n, strlen(*n)) != 0)
+            return -1;
+    return gnutls_x509_crt_sign2(leaf, ca, ca_key, GNUTLS_DIG_SHA256, 0) == 0 ? 0 : -1;
 }
 
-/* ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING (32),
- *   [0] prime256v1, [1] publicKey BIT STRING (65) }: 121 bytes. */
-static char *p256_key_pem(EVP_PKEY *key)
+/* A PEM export as a NUL-terminated string of ours, or NULL. */
+static char *pem_dup(const gnutls_datum_t *d)
 {
-    static const unsigned char head[] = {0x30, 0x77, 0x02, 0x01, 0x01, 0x04, 0x20};
-    static const unsigned char mid[] = {0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
-                                        0x03, 0x01, 0x07, 0xa1, 0x44, 0x03, 0x42, 0x00};
-    unsigned char der[sizeof(head) + 32 + sizeof(mid) + 65];
-    unsigned char b64[((sizeof(der) + 2) / 3) * 4 + 1];
-    BIGNUM *d = NULL;
-    struct cm_buf pem;
-    size_t i, n;
-    char *out = NULL;
+    char *out = cm_strndup((const char *)d->data, d->size);
 
-    memcpy(der, head, sizeof(head));
-    memcpy(der + sizeof(head) + 32, mid, sizeof(mid));
-    if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1 ||
-        BN_bn2binpad(d, der + sizeof(head), 32) != 32 ||
-        p256_point(key, der + sizeof(head) + 32 + sizeof(mid)))
-        goto out;
-    n = (size_t)EVP_EncodeBlock(b64, der, (int)sizeof(der));
-    cm_buf_init(&pem, 4096);
-    cm_buf_puts(&pem, "-----BEGIN EC PRIVATE KEY-----\n");
-    for (i = 0; i < n; i += 64)
-        cm_buf_printf(&pem, "%.*s\n", (int)(n - i < 64 ? n - i : 64), (const char *)b64 + i);
-    cm_buf_puts(&pem, "-----END EC PRIVATE KEY-----\n");
-    out = cm_strdup(cm_buf_str(&pem));
-    OPENSSL_cleanse(pem.data, pem.len);
-    cm_buf_release(&pem);
-out:
-    BN_clear_free(d);
-    OPENSSL_cleanse(der, sizeof(der));
-    OPENSSL_cleanse(b64, sizeof(b64));
+    gnutls_free(d->data);
     return out;
 }
 
-static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer)
+static char *cert_pem(gnutls_x509_crt_t crt)
 {
-    X509 *cert = X509_new();
-    X509_NAME *name;
-    unsigned char serial[16];
-    BIGNUM *bn;
+    gnutls_datum_t d = {NULL, 0};
 
-    if (cert == NULL || RAND_bytes(serial, sizeof(serial)) != 1)
-        goto fail;
-    serial[0] &= 0x7f;
-    bn = BN_bin2bn(serial, sizeof(serial), NULL);
-    if (bn == NULL || BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) == NULL) {
-        BN_free(bn);
-        goto fail;
-    }
-    BN_free(bn);
-    X509_set_version(cert, 2);
-    /* Valid 20 years either side of the wall clock: a command run under libfaketime
-     * checks the certificate at the scenario's virtual time, which may be far off. */
-    X509_time_adj_ex(X509_getm_notBefore(cert), -20 * 365, 0, NULL);
-    X509_time_adj_ex(X509_getm_notAfter(cert), 20 * 365, 0, NULL);
-    if (set_pubkey(cert, key))
-        goto fail;
-    name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"secmock", -1, -1,
-                               0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
-    if (add_ext(cert, issuer ? issuer : cert, NID_subject_key_identifier, "hash"))
-        goto fail;
-    if (issuer == NULL) {
-        if (add_ext(cert, cert, NID_basic_constraints, "critical,CA:TRUE") ||
-            add_ext(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign"))
-            goto fail;
-    } else {
-        if (add_ext(cert, issuer, NID_basic_constraints, "critical,CA:FALSE") ||
-            add_ext(cert, issuer, NID_key_usage, "critical,digitalSignature") ||
-            add_ext(cert, issuer, NID_ext_key_usage, "serverAuth") ||
-            add_ext(cert, issuer, NID_authority_key_identifier, "keyid:always"))
-            goto fail;
-    }
-    return cert;
-fail:
-    X509_free(cert);
-    return NULL;
+    return gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &d) == 0 ? pem_dup(&d) : NULL;
 }
 
-static char *pem_of(int (*write)(BIO *, void *), void *obj)
+/* The private key as SEC 1 ("EC PRIVATE KEY", RFC 5915), which GnuTLS and OpenSSL read. */
+static char *key_pem(gnutls_x509_privkey_t key)
 {
-    BIO *bio = BIO_new(BIO_s_mem());
-    char *data, *out = NULL;
-    long n;
+    gnutls_datum_t d = {NULL, 0};
+    char *out;
 
-    if (bio == NULL)
+    if (gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &d) != 0)
         return NULL;
-    if (write(bio, obj) == 1) {
-        n = BIO_get_mem_data(bio, &data);
-        if (n > 0)
-            out = cm_strndup(data, (size_t)n);
-    }
-    BIO_free(bio);
+    out = cm_strndup((const char *)d.data, d.size);
+    gnutls_memset(d.data, 0, d.size);
+    gnutls_free(d.data);
     return out;
-}
-
-static int write_cert(BIO *b, void *x)
-{
-    return PEM_write_bio_X509(b, x);
 }
 
 int mk_tls_generate(const char *const *names, struct mk_tls_material *out, struct cm_err *err)
 {
-    EVP_PKEY *ca_key = NULL, *leaf_key = NULL;
-    X509 *ca = NULL, *leaf = NULL;
-    struct cm_buf san;
-    const char *const *n;
+    gnutls_x509_privkey_t ca_key = make_key(), leaf_key = make_key();
+    gnutls_x509_crt_t ca = NULL, leaf = NULL;
+    unsigned char ca_id[20];
+    size_t ca_id_len;
     int rc = CM_ETLS;
 
     memset(out, 0, sizeof(*out));
-    cm_buf_init(&san, 64 * 1024);
-    cm_buf_puts(&san, "DNS:localhost,IP:127.0.0.1,IP:::1");
-    for (n = names; n && *n; n++)
-        cm_buf_printf(&san, ",DNS:%s", *n);
-
-    ca_key = make_key();
-    leaf_key = make_key();
-    if (ca_key == NULL || leaf_key == NULL)
+    if (ca_key == NULL || leaf_key == NULL || gnutls_x509_crt_init(&ca) != 0 ||
+        gnutls_x509_crt_init(&leaf) != 0)
         goto out;
-    ca = make_cert(ca_key, "secmock test CA", NULL);
-    if (ca == NULL || X509_sign(ca, ca_key, EVP_sha256()) == 0)
+    if (make_ca(ca, ca_key, ca_id, &ca_id_len) != 0 ||
+        make_leaf(leaf, leaf_key, ca, ca_key, ca_id, ca_id_len, names) != 0)
         goto out;
-    leaf = make_cert(leaf_key, "secmock", ca);
-    if (leaf == NULL || add_ext(leaf, ca, NID_subject_alt_name, cm_buf_str(&san)) ||
-        X509_sign(leaf, ca_key, EVP_sha256()) == 0)
-        goto out;
-    out->ca_pem = pem_of(write_cert, ca);
-    out->cert_pem = pem_of(write_cert, leaf);
-    out->key_pem = p256_key_pem(leaf_key);
+    out->ca_pem = cert_pem(ca);
+    out->cert_pem = cert_pem(leaf);
+    out->key_pem = key_pem(leaf_key);
     if (out->ca_pem && out->cert_pem && out->key_pem)
         rc = 0;
 out:
     if (rc) {
         mk_tls_material_release(out);
-        cm_fail(err, rc, "cannot make a TLS certificate with OpenSSL");
+        cm_fail(err, rc, "cannot make a TLS certificate with GnuTLS");
     }
-    cm_buf_release(&san);
-    X509_free(ca);
-    X509_free(leaf);
-    EVP_PKEY_free(ca_key);
-    EVP_PKEY_free(leaf_key);
+    if (ca)
+        gnutls_x509_crt_deinit(ca);
+    if (leaf)
+        gnutls_x509_crt_deinit(leaf);
+    if (ca_key)
+        gnutls_x509_privkey_deinit(ca_key);
+    if (leaf_key)
+        gnutls_x509_privkey_deinit(leaf_key);
     return rc;
 }
 

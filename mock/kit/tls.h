@@ -1,10 +1,11 @@
 /*
- * tls.h: throwaway certificates for HTTPS listeners, made with OpenSSL.
+ * tls.h: throwaway certificates for HTTPS listeners, made with GnuTLS.
  *
  * mk_tls_generate() makes a CA and a leaf certificate signed by it (P-256
- * keys: milliseconds to make, unlike RSA) for the given DNS names plus
- * localhost, 127.0.0.1 and ::1, valid from a day ago for 30 days. The CA is
- * what a client trusts (curl --cacert, SECMOCK_CA_FILE).
+ * keys: well under a millisecond to make, unlike RSA) for the given DNS names
+ * plus localhost, 127.0.0.1 and ::1, valid 20 years either side of now (a
+ * client under libfaketime checks them at a scenario's virtual time). The CA
+ * is what a client trusts (curl --cacert, SECMOCK_CA_FILE).
  */
 #ifndef MK_TLS_H
 #define MK_TLS_H

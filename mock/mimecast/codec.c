@@ -1,6 +1,6 @@
 /*
  * codec.c: the Mimecast mock's encodings: standard and URL-safe base64, key
- * material from OpenSSL's RAND_bytes (access keys, secret keys, application
+ * material from the kernel (mk_random_bytes: access keys, secret keys, application
  * ids are secrets, so never from the seeded cm_rng), and the date forms the
  * vendor and its clients use: the RFC 1123 x-mc-date with a "UTC" or "GMT"
  * zone, ISO 8601 times in bodies with "Z", "+0000" or "+00:00", and the
@@ -21,7 +21,6 @@
 #include <ctype.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,10 +127,7 @@ int mm_b64url_decode(const char *s, unsigned char *out, size_t size)
 
 void mm_rand_bytes(unsigned char *buf, size_t n)
 {
-    if (RAND_bytes(buf, (int)n) != 1) {
-        cm_error("cannot draw random bytes from OpenSSL");
-        abort();
-    }
+    mk_random_bytes(buf, n);
 }
 
 static void rand_from(const char *alpha, unsigned mask, char *out, size_t n)

@@ -1,7 +1,7 @@
 /*
  * sse_util.c: small helpers the Cisco mocks share: random hex strings and
- * UUIDs from OpenSSL's RAND_bytes (tokens and credentials are secrets, so
- * they do not come from the seeded cm_rng), address literals, and state times
+ * UUIDs from the kernel's generator (mk_random_bytes: tokens and credentials
+ * are secrets, so they do not come from the seeded cm_rng), address literals, and state times
  * as RFC 3339 strings.
  */
 #include "mock/sse/sse.h"
@@ -12,17 +12,13 @@
 #include "common/timeutil.h"
 
 #include <arpa/inet.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void rand_bytes(unsigned char *buf, size_t n)
 {
-    if (RAND_bytes(buf, (int)n) != 1) {
-        cm_error("cannot draw random bytes from OpenSSL");
-        abort();
-    }
+    mk_random_bytes(buf, n);
 }
 
 void sse_rand_hex(char *out, size_t size, size_t nbytes)
