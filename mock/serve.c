@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
-#include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,10 +422,6 @@ int mk_serve_main(int argc, char **argv)
     int i;
 
     memset(&o, 0, sizeof(o));
-    /* OpenSSL's default random generator (CTR-DRBG) looks up AES-256-CTR at its
-     * first use: 3M instructions, an eighth of the start-up. SHA-256, needed
-     * anyway, serves Hash_DRBG (NIST SP 800-90A) as well. */
-    RAND_set_DRBG_type(NULL, "HASH-DRBG", NULL, NULL, "SHA256");
     cm_log_set_prefix("secmock serve");
     /* The config file first, so that flags given beside it win. */
     for (i = 1; i + 1 < argc; i++)
