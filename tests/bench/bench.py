@@ -287,9 +287,12 @@ def render(res, quick):
                 f"- exec-to-ready: median {st['median_ms']:.1f} ms, p90 {st['p90_ms']:.1f} ms; "
                 f"the demo service alone: median {st['demo_median_ms']:.1f} ms",
                 f"- the floor on this machine: `secmock --version`, timed the same way (exec to "
-                f"exit), median {st['floor_ms']:.1f} ms: loading the executable and its 36 shared "
-                "libraries (libcurl's, GnuTLS's and OpenSSL's among them), mostly page faults, "
-                "before `serve` does anything",
+                f"exit), median {st['floor_ms']:.1f} ms: loading the executable and its 16 shared "
+                "libraries (GnuTLS's and OpenSSL's among them; libcurl and its 18 are opened at "
+                "run time by the commands that make requests), mostly page faults, before `serve` "
+                "does anything",
+                "- the ready file is waited for with inotify: a poll loop in the timing script "
+                "took CPU from the 2-CPU machine's `serve` (about 3 ms of the median)",
                 f"- idle RSS: {st['idle_rss_mb']:.1f} MB", ""]
     if sv:
         out += ["## Each service's main endpoint (services)", "",
@@ -358,36 +361,37 @@ def render(res, quick):
                     f"({sc['sum_s'] / sc['count'] * 1000:.0f} ms each on average: a mock process, "
                     "one or more client processes, their exchanges). The slowest:", ""]
             out += [f"- `{name}`: {t:.2f} s" for t, name in sc["slowest"]] + [""]
-            out += ["Where the time goes. The library is CPU-bound: 154 mock processes and about 460 "
-                    "client processes (plus the `run` steps' own commands), each HTTPS exchange a new "
-                    "connection with a full TLS handshake on both sides. Three costs were removed in "
-                    "December 2026: exec'ing `secmock` for every client step and mock (about 25 ms of "
-                    "CPU each to load, relocate and initialise libcurl, OpenSSL, GnuTLS and their "
-                    "thirty-odd libraries; now a launcher forked before the workers clones itself, "
-                    "`harness/launcher.c`), `fsync` of throwaway work files on a disk (work folders now "
-                    "go to `/dev/shm` when it is a roomy tmpfs) and a 5 ms sleep loop for the ready "
-                    "file (now inotify and the mock's pidfd). What is left, largest first: the mocks' "
-                    "TLS (a full GnuTLS handshake per connection), "
-                    "the clients' TLS (OpenSSL builds a context and parses the CA file per connection, "
-                    "as libcurl gets a new handle per request), the kernel's share of fork, page faults "
-                    "and loopback TCP, and the few scenarios that wait on purpose in real time "
-                    "(`mimecast/client-killed-mid-run-restarted` kills its client after 2 s, "
-                    "`mimecast/client-timeout-retried` times out a 500 ms request).", ""]
+            out += ["Where the time goes. The library is CPU-bound: 154 mock processes and about 600 "
+                    "client processes (plus the `run` steps' own commands). Removed in December 2026: "
+                    "exec'ing `secmock` for every client step and mock (a launcher forked before the "
+                    "workers clones itself, `harness/launcher.c`); `fsync` of throwaway work files "
+                    "(work folders go to `/dev/shm` when it is a roomy tmpfs); a 5 ms sleep loop for "
+                    "the ready file (inotify and the mock's pidfd); libmicrohttpd 0.9.75's epoll mode "
+                    "spinning through every TLS handshake while the client was silent (HTTPS "
+                    "listeners poll, `mock/kit/server.c`: the mocks' CPU halved); a connection and a "
+                    "TLS handshake per request (clients and the harness's admin calls keep their "
+                    "connections, `common/http.c`: 1205 TLS and 2391 admin connections became 495 "
+                    "and 638); a `sh` and a `curl` per state check (the `check_state` step). What is "
+                    "left, largest first: page faults (about 14 us each on this VM, a fifth of the "
+                    "CPU: every cloned process copies on write what it touches), the remaining TLS "
+                    "handshakes (one per client process and host), the kernel's share of process "
+                    "start and exit, and the few scenarios that wait on purpose in real time, which "
+                    "now start first (`mimecast/client-killed-mid-run-restarted` kills its client "
+                    "after 2 s).", ""]
     out += ["## Known hot spots", "",
             "Profiled with `valgrind --tool=callgrind` on 2026-12-05 (instruction counts, so "
             "independent of the machine's load); re-profile after changing these paths.", "",
             "- **Startup** (`secmock serve` with every service, to the ready file): 23M "
-            "instructions, down from 66M. Three costs went: GnuTLS loaded the same leaf once per "
-            "HTTPS listener and proved the key with an ECDSA signature and its verification each "
-            "time (4M instructions for each of 8 listeners; now one parse shared through "
-            "`MHD_OPTION_HTTPS_CERT_CALLBACK`, `mock/kit/tlscred.c`); OpenSSL's encoder lookup for "
-            "the certificates' public keys and the PEM of the private key (8M + 3.6M; a P-256 key "
-            "has one shape, written directly in `mock/kit/tls.c`); OpenSSL's CTR-DRBG looking up "
-            "AES at its first use (2.5M; Hash_DRBG over SHA-256 instead). What is left: the "
-            "dynamic loader, 11M (about 9000 relocations, libcurl's dependencies among them: the "
-            "Debian libraries are linked with BIND_NOW), OpenSSL's random generator and provider "
-            "set-up at the first random bytes (5.4M), the CA and leaf (2.7M), the listeners and "
-            "their threads (1.8M).",
+            "instructions in the first December profile, down from 66M (one parsed leaf shared "
+            "by every HTTPS listener through `MHD_OPTION_HTTPS_CERT_CALLBACK`, "
+            "`mock/kit/tlscred.c`). Later the same month, measured in time: libcurl is opened at "
+            "run time instead of linked (36 libraries to load became 16), the certificates are "
+            "made with GnuTLS and the mocks' secrets drawn with getrandom, so a start no longer "
+            "readies OpenSSL's providers and generators (about 3 ms), the listener threads share "
+            "one malloc arena, and the ready file and CA are not fsync'd. Before those changes, "
+            "in-process time from `main` to the ready file was 8-12 ms: making the services "
+            "2-4 ms (OpenSSL's first random bytes, for a Mimecast token key), the certificates "
+            "2 ms, ten listeners and their threads 3-4 ms; the listeners are what is left.",
             "- **Mimecast get-logs** (20 records a page): about 313k instructions a request since "
             "the answer is written straight into the body (`mm_logsrc_write`, `mk_json_escape`), "
             "down from 1.47M when it was a cJSON tree of a few hundred nodes (malloc and free "
