@@ -84,16 +84,23 @@ static int check_regex(const cJSON *want, const char *stream, const char *text, 
     return 0;
 }
 
+int hx_expects_timeout(const cJSON *expect)
+{
+    const cJSON *exit_want = cJSON_GetObjectItemCaseSensitive(expect, "exit");
+
+    return cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "timeout") == 0;
+}
+
 int hx_expect_process(const cJSON *expect, const struct cm_spawn_result *r, struct cm_err *err)
 {
     const cJSON *exit_want = cJSON_GetObjectItemCaseSensitive(expect, "exit");
     const cJSON *sj;
     const char *out = cm_buf_str(&r->out), *errs = cm_buf_str(&r->err);
     char how[200];
-    int rc;
+    int rc, want_timeout = hx_expects_timeout(expect);
 
     cm_spawn_describe(r, how, sizeof(how));
-    if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "timeout") == 0) {
+    if (want_timeout) {
         if (!r->timed_out)
             return cm_fail(err, CM_EINVAL,
                            "expected the command to be stopped by its time-out, "
@@ -102,7 +109,7 @@ int hx_expect_process(const cJSON *expect, const struct cm_spawn_result *r, stru
     } else if (r->timed_out) {
         return cm_fail(err, CM_ETIMEDOUT, "the command %s", how);
     }
-    if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "timeout") == 0) {
+    if (want_timeout) {
         /* checked above */
     } else if (cJSON_IsString(exit_want) && strcmp(exit_want->valuestring, "any") == 0) {
         if (!r->exited)

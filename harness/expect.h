@@ -16,6 +16,9 @@
 #include "common/error.h"
 #include "common/spawn.h"
 
+/* 1 when a client/run step's expect says "exit": "timeout": the command is to be
+ * stopped at its time limit (so the step waits that long on purpose). */
+int hx_expects_timeout(const cJSON *expect);
 /* A client/run step: exit (default 0), *_contains, *_not_contains, *_regex,
  * stdout_json. jsonl is checked separately (it reads a file). */
 int hx_expect_process(const cJSON *expect, const struct cm_spawn_result *r, struct cm_err *err);

@@ -14,6 +14,7 @@
 #include "common/json.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
+#include "harness/expect.h"
 #include "harness/jsonx.h"
 #include "harness/vars.h"
 
@@ -1195,10 +1196,9 @@ int64_t hx_scenario_wait_ms(const struct hx_scenario *sc)
 
     for (i = 0; i < sc->nsteps; i++) {
         const struct hx_step *st = &sc->steps[i];
-        const cJSON *exit = cJSON_GetObjectItemCaseSensitive(st->expect, "exit");
 
-        if ((st->kind == HX_STEP_CLIENT || st->kind == HX_STEP_RUN) && cJSON_IsString(exit) &&
-            strcmp(exit->valuestring, "timeout") == 0)
+        if ((st->kind == HX_STEP_CLIENT || st->kind == HX_STEP_RUN) &&
+            hx_expects_timeout(st->expect))
             ms += st->timeout_ms;
     }
     return ms;
