@@ -200,7 +200,7 @@ static int parse(int argc, char **argv, struct opts *o)
 struct pool {
     pthread_mutex_t lock;
     struct hx_item *items;
-    size_t *order; /* the items' indices in the order they start (hx_start_order) */
+    const size_t *order; /* the items' indices in the order they start (hx_start_order) */
     size_t n, next, running;
     struct hx_counts done;
     const struct hx_exec_config *cfg;
@@ -269,7 +269,7 @@ static struct cm_progress *open_progress(int want)
     return cm_progress_new(&c);
 }
 
-static int run_all(struct hx_item *items, size_t n, const struct opts *o,
+static int run_all(struct hx_item *items, const size_t *order, size_t n, const struct opts *o,
                    const struct hx_exec_config *cfg)
 {
     struct pool p;
@@ -281,15 +281,7 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     pthread_mutex_init(&p.lock, NULL);
     p.items = items;
     p.n = n;
-    p.order = cm_calloc(n ? n : 1, sizeof(*p.order));
-    {
-        const struct hx_scenario **sel = cm_calloc(n ? n : 1, sizeof(*sel));
-        size_t i;
-        for (i = 0; i < n; i++)
-            sel[i] = items[i].sc;
-        hx_start_order(sel, n, p.order);
-        free(sel);
-    }
+    p.order = order;
     p.cfg = cfg;
     p.verbose = o->verbose;
     p.color = !o->no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
@@ -314,7 +306,6 @@ static int run_all(struct hx_item *items, size_t n, const struct opts *o,
     for (t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     free(threads);
-    free(p.order);
     cm_progress_free(p.progress);
     pthread_mutex_destroy(&p.lock);
     return 0;
@@ -400,7 +391,7 @@ int hx_run_main(int argc, char **argv)
     struct cm_err err;
     char **files = NULL, *exe = NULL, summary[128];
     struct hx_launcher *launcher = NULL;
-    size_t nfiles = 0, nall = 0, nsel = 0, i, j;
+    size_t nfiles = 0, nall = 0, nsel = 0, i, j, *order = NULL;
     int rc, load_errors = 0;
     int64_t t0;
     static const char *const default_paths[] = {"scenarios"};
@@ -515,8 +506,10 @@ int hx_run_main(int argc, char **argv)
     items = cm_calloc(nsel + 1, sizeof(*items));
     for (i = 0; i < nsel; i++)
         items[i].sc = sel[i];
+    order = cm_calloc(nsel + 1, sizeof(*order));
+    hx_start_order(sel, nsel, order);
     t0 = cm_mono_us();
-    run_all(items, nsel, &o, &cfg);
+    run_all(items, order, nsel, &o, &cfg);
     t0 = cm_mono_us() - t0;
     hx_count(items, nsel, &counts);
     rc = counts.failed ? 1 : 0;
@@ -540,6 +533,7 @@ out:
     for (i = 0; items && i < nsel; i++)
         hx_result_release(&items[i].res);
     free(items);
+    free(order);
     for (i = 0; i < nall; i++)
         hx_scenario_free(all[i]);
     free(all);

@@ -198,7 +198,7 @@ static int cmp_start(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-void hx_start_order(const struct hx_scenario *const *sel, size_t n, size_t *order)
+void hx_start_order(struct hx_scenario *const *sel, size_t n, size_t *order)
 {
     struct start_key *k = cm_calloc(n ? n : 1, sizeof(*k));
     size_t i;

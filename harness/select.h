@@ -42,6 +42,6 @@ size_t hx_select(struct hx_scenario *const *all, size_t n, const struct hx_selec
 /* The order to start the n scenarios of sel in: indices into sel, the ones that wait on purpose
  * (hx_scenario_wait_ms) first, longest wait first, then the rest as selected. Their waits then
  * overlap the other scenarios' work instead of ending a run that is otherwise done. */
-void hx_start_order(const struct hx_scenario *const *sel, size_t n, size_t *order);
+void hx_start_order(struct hx_scenario *const *sel, size_t n, size_t *order);
 
 #endif

@@ -213,7 +213,7 @@ Test(harness_select, scenarios_that_wait_on_purpose_start_first)
     cr_assert_eq(hx_scenario_wait_ms(sc[0]), 0, "a limit alone is not a wait");
     cr_assert_eq(hx_scenario_wait_ms(sc[1]), 300);
     cr_assert_eq(hx_scenario_wait_ms(sc[3]), 3000);
-    hx_start_order((const struct hx_scenario *const *)sc, 4, order);
+    hx_start_order(sc, 4, order);
     cr_assert_eq(order[0], 3, "the longest wait first");
     cr_assert_eq(order[1], 1);
     cr_assert_eq(order[2], 0, "then the rest in their order");
