@@ -40,40 +40,41 @@ static struct {
 } cu;
 static char load_error[512];
 
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "dlsym's answers fit cu's members");
+
+/* Each entry point's name and the member of cu it fills. */
+static const struct {
+    const char *name;
+    void *member; /* a pointer to one of cu's function pointers */
+} cu_syms[] = {
+    {"curl_global_init", &cu.global_init},   {"curl_easy_init", &cu.easy_init},
+    {"curl_easy_setopt", &cu.easy_setopt},   {"curl_easy_perform", &cu.easy_perform},
+    {"curl_easy_getinfo", &cu.easy_getinfo}, {"curl_easy_cleanup", &cu.easy_cleanup},
+    {"curl_easy_reset", &cu.easy_reset},     {"curl_easy_strerror", &cu.easy_strerror},
+    {"curl_slist_append", &cu.slist_append}, {"curl_slist_free_all", &cu.slist_free_all},
+};
+
 /* Fills cu from the library; 0, or -1 with load_error set (cu left empty). */
 static int load_curl(const char *lib)
 {
-    static const char *const names[] = {
-        "curl_global_init",  "curl_easy_init",     "curl_easy_setopt", "curl_easy_perform",
-        "curl_easy_getinfo", "curl_easy_cleanup",  "curl_easy_reset",  "curl_easy_strerror",
-        "curl_slist_append", "curl_slist_free_all"};
-    void *fn[sizeof(names) / sizeof(names[0])];
-    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL), *fn;
     size_t i;
 
     if (h == NULL) {
         snprintf(load_error, sizeof(load_error), "cannot load %s (libcurl4): %s", lib, dlerror());
         return -1;
     }
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        fn[i] = dlsym(h, names[i]);
-        if (fn[i] == NULL) {
-            snprintf(load_error, sizeof(load_error), "%s has no %s", lib, names[i]);
+    for (i = 0; i < sizeof(cu_syms) / sizeof(cu_syms[0]); i++) {
+        fn = dlsym(h, cu_syms[i].name);
+        if (fn == NULL) {
+            snprintf(load_error, sizeof(load_error), "%s has no %s", lib, cu_syms[i].name);
+            memset(&cu, 0, sizeof(cu));
             dlclose(h);
             return -1;
         }
+        /* Object to function pointer through memcpy: ISO C has no cast between them. */
+        memcpy(cu_syms[i].member, &fn, sizeof(fn));
     }
-    /* Object to function pointers through memcpy: ISO C has no cast between them. */
-    memcpy(&cu.global_init, &fn[0], sizeof(fn[0]));
-    memcpy(&cu.easy_init, &fn[1], sizeof(fn[1]));
-    memcpy(&cu.easy_setopt, &fn[2], sizeof(fn[2]));
-    memcpy(&cu.easy_perform, &fn[3], sizeof(fn[3]));
-    memcpy(&cu.easy_getinfo, &fn[4], sizeof(fn[4]));
-    memcpy(&cu.easy_cleanup, &fn[5], sizeof(fn[5]));
-    memcpy(&cu.easy_reset, &fn[6], sizeof(fn[6]));
-    memcpy(&cu.easy_strerror, &fn[7], sizeof(fn[7]));
-    memcpy(&cu.slist_append, &fn[8], sizeof(fn[8]));
-    memcpy(&cu.slist_free_all, &fn[9], sizeof(fn[9]));
     return 0;
 }
 
@@ -243,9 +244,9 @@ int cm_http_perform(const struct cm_http_request *req, struct cm_http_response *
         else
             out = CM_EPROTO;
     }
+    /* A kept handle loses its options (pointers into req, resp and hdrs), not its connections. */
     if (req->keep_alive)
-        cu.easy_reset(
-            c); /* drops the options (pointers into req, resp, hdrs); the connections stay */
+        cu.easy_reset(c);
     else
         cu.easy_cleanup(c);
     cu.slist_free_all(hdrs);
