@@ -1,7 +1,8 @@
 /*
  * test_libcurl_load.c: the commands that make requests open libcurl at run
  * time (common/http.c); without it `secmock run` stops at once and a client
- * request fails, each saying which file it could not load.
+ * request fails, each saying which file it could not load, or which entry point
+ * a library that is not libcurl lacks.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -15,8 +16,8 @@ extern char **environ;
 
 #define MISSING "/nonexistent/libcurl-for-secmock-tests.so"
 
-/* Runs secmock with argv (after the binary) and SECMOCK_LIBCURL naming a missing file. */
-static void run_without_libcurl(const char *const *args, struct cm_spawn_result *r)
+/* Runs secmock with argv (after the binary) and SECMOCK_LIBCURL naming lib. */
+static void run_with_libcurl(const char *lib, const char *const *args, struct cm_spawn_result *r)
 {
     const char *argv[16] = {SECMOCK_BINARY};
     const char **env;
@@ -31,12 +32,13 @@ static void run_without_libcurl(const char *const *args, struct cm_spawn_result 
     env = cm_calloc(ne + 2, sizeof(*env));
     for (i = 0; i < ne; i++)
         env[i] = environ[i];
-    env[ne] = "SECMOCK_LIBCURL=" MISSING;
+    env[ne] = cm_asprintf("SECMOCK_LIBCURL=%s", lib);
     o.argv = argv;
     o.env = env;
     o.timeout_ms = 20000;
     cm_spawn_result_init(r);
     cr_assert_eq(cm_spawn_run(&o, r, NULL), 0);
+    free((char *)env[ne]);
     free(env);
     cr_assert(r->exited, "secmock did not exit by itself");
 }
@@ -46,7 +48,7 @@ Test(libcurl_load, run_stops_with_the_reason)
     const char *args[] = {"run", SECMOCK_SOURCE_DIR "/scenarios/demo/fault-once.json", NULL};
     struct cm_spawn_result r;
 
-    run_without_libcurl(args, &r);
+    run_with_libcurl(MISSING, args, &r);
     cr_assert_eq(r.exit_code, 2, "stderr: %s", cm_buf_str(&r.err));
     cr_assert_not_null(strstr(cm_buf_str(&r.err), "cannot load " MISSING " (libcurl4)"), "%s",
                        cm_buf_str(&r.err));
@@ -59,9 +61,22 @@ Test(libcurl_load, a_client_request_fails_with_the_reason)
     const char *args[] = {"client", "http", "--retries", "0", "http://127.0.0.1:9/", NULL};
     struct cm_spawn_result r;
 
-    run_without_libcurl(args, &r);
+    run_with_libcurl(MISSING, args, &r);
     cr_assert_eq(r.exit_code, 3, "stderr: %s", cm_buf_str(&r.err));
     cr_assert_not_null(strstr(cm_buf_str(&r.err), "cannot load " MISSING " (libcurl4)"), "%s",
+                       cm_buf_str(&r.err));
+    cm_spawn_result_release(&r);
+}
+
+/* A library that loads but is not libcurl: the first entry point it lacks is named. */
+Test(libcurl_load, a_library_without_curl_is_refused)
+{
+    const char *args[] = {"run", SECMOCK_SOURCE_DIR "/scenarios/demo/fault-once.json", NULL};
+    struct cm_spawn_result r;
+
+    run_with_libcurl("libc.so.6", args, &r);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", cm_buf_str(&r.err));
+    cr_assert_not_null(strstr(cm_buf_str(&r.err), "libc.so.6 has no curl_global_init"), "%s",
                        cm_buf_str(&r.err));
     cm_spawn_result_release(&r);
 }
