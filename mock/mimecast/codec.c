@@ -125,11 +125,6 @@ int mm_b64url_decode(const char *s, unsigned char *out, size_t size)
     return decode(b64_url, 0, s, out, size);
 }
 
-void mm_rand_bytes(unsigned char *buf, size_t n)
-{
-    mk_random_bytes(buf, n);
-}
-
 static void rand_from(const char *alpha, unsigned mask, char *out, size_t n)
 {
     unsigned char buf[256];
@@ -137,7 +132,7 @@ static void rand_from(const char *alpha, unsigned mask, char *out, size_t n)
 
     while (done < n) {
         size_t chunk = n - done < sizeof(buf) ? n - done : sizeof(buf);
-        mm_rand_bytes(buf, chunk);
+        mk_random_bytes(buf, chunk);
         for (i = 0; i < chunk; i++)
             out[done + i] = alpha[buf[i] & mask];
         done += chunk;
@@ -154,7 +149,7 @@ void mm_rand_secret_key(char out[MM_SECRET_KEY_LEN + 1])
 {
     unsigned char raw[64];
 
-    mm_rand_bytes(raw, sizeof(raw));
+    mk_random_bytes(raw, sizeof(raw));
     mm_b64_encode(raw, sizeof(raw), out, MM_SECRET_KEY_LEN + 1);
 }
 
@@ -162,7 +157,7 @@ void mm_rand_uuid(char out[MM_UUID_LEN + 1])
 {
     unsigned char b[16];
 
-    mm_rand_bytes(b, sizeof(b));
+    mk_random_bytes(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
     snprintf(out, MM_UUID_LEN + 1,
@@ -183,7 +178,7 @@ void mm_rand_alnum(char *out, size_t size, size_t n)
     if (n >= size)
         n = size - 1;
     while (i < n) {
-        mm_rand_bytes(&b, 1);
+        mk_random_bytes(&b, 1);
         if (b < 248)
             out[i++] = alpha[b % 62];
     }

@@ -68,8 +68,7 @@ enum mm_hash { MM_SHA1, MM_SHA256 };
 unsigned mm_hmac(enum mm_hash h, const unsigned char *key, size_t klen, const char *const *parts,
                  const size_t *lens, size_t n, unsigned char *out);
 
-/* Random material from the kernel (mk_random_bytes; aborts when it fails). */
-void mm_rand_bytes(unsigned char *buf, size_t n);
+/* Random keys from the kernel (mk_random_bytes). */
 void mm_rand_access_key(char out[MM_ACCESS_KEY_LEN + 1]);
 void mm_rand_secret_key(char out[MM_SECRET_KEY_LEN + 1]);
 void mm_rand_uuid(char out[MM_UUID_LEN + 1]);

@@ -997,7 +997,7 @@ struct mm_state *mm_state_new(void)
     struct mm_state *st = cm_calloc(1, sizeof(*st));
     cJSON *empty = cJSON_CreateObject();
 
-    mm_rand_bytes(st->token_key, sizeof(st->token_key));
+    mk_random_bytes(st->token_key, sizeof(st->token_key));
     if (mm_state_load(st, empty, 0, NULL) != 0)
         abort(); /* the empty state is always valid */
     cJSON_Delete(empty);

@@ -16,11 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void rand_bytes(unsigned char *buf, size_t n)
-{
-    mk_random_bytes(buf, n);
-}
-
 void sse_rand_hex(char *out, size_t size, size_t nbytes)
 {
     static const char hex[] = "0123456789abcdef";
@@ -34,7 +29,7 @@ void sse_rand_hex(char *out, size_t size, size_t nbytes)
             out[0] = '\0';
         return;
     }
-    rand_bytes(buf, nbytes);
+    mk_random_bytes(buf, nbytes);
     for (i = 0; i < nbytes; i++) {
         out[2 * i] = hex[buf[i] >> 4];
         out[2 * i + 1] = hex[buf[i] & 15];
@@ -46,7 +41,7 @@ void sse_uuid(char *out, size_t size)
 {
     unsigned char b[16];
 
-    rand_bytes(b, sizeof(b));
+    mk_random_bytes(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
     snprintf(out, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
