@@ -11,8 +11,8 @@
  * generators made ready) took about 3 ms, more than the certificates. A
  * mock's start then touches no OpenSSL at all (mk_random_bytes for its own
  * secrets); OpenSSL reads the result in tests/unit/test_tls.c, a cross-check
- * of another library's making. A pair the user gives is checked with OpenSSL
- * (mk_tls_check_pair), off the start-up path of a generated one.
+ * of another library's making. A pair the user gives is checked here too
+ * (mk_tls_check_pair): the mocks do not link OpenSSL at all.
  */
 #include "mock/kit/tls.h"
 
@@ -21,10 +21,6 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -184,28 +180,34 @@ out:
     return rc;
 }
 
+/* The key's id (a SHA-1 of its public part) is the certificate's when they are a pair. */
 int mk_tls_check_pair(const struct mk_tls_material *m, const char *cert_name, const char *key_name,
                       struct cm_err *err)
 {
-    BIO *cb = BIO_new_mem_buf(m->cert_pem, -1), *kb = BIO_new_mem_buf(m->key_pem, -1);
-    X509 *cert = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
-    EVP_PKEY *key = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+    gnutls_datum_t cd = {(unsigned char *)m->cert_pem, (unsigned)strlen(m->cert_pem)};
+    gnutls_datum_t kd = {(unsigned char *)m->key_pem, (unsigned)strlen(m->key_pem)};
+    gnutls_x509_crt_t cert = NULL;
+    gnutls_x509_privkey_t key = NULL;
+    unsigned char cid[64], kid[64];
+    size_t clen = sizeof(cid), klen = sizeof(kid);
     int rc = 0;
 
-    if (cert == NULL)
+    if (gnutls_x509_crt_init(&cert) != 0 || gnutls_x509_privkey_init(&key) != 0)
+        rc = cm_fail(err, CM_ETLS, "out of memory reading '%s'", cert_name);
+    else if (gnutls_x509_crt_import(cert, &cd, GNUTLS_X509_FMT_PEM) != 0)
         rc = cm_fail(err, CM_ETLS, "no PEM certificate in '%s'", cert_name);
-    else if (key == NULL)
+    else if (gnutls_x509_privkey_import2(key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0) != 0)
         rc = cm_fail(err, CM_ETLS, "no PEM private key in '%s' (an encrypted key is not read)",
                      key_name);
-    else if (X509_check_private_key(cert, key) != 1)
+    else if (gnutls_x509_crt_get_key_id(cert, 0, cid, &clen) != 0 ||
+             gnutls_x509_privkey_get_key_id(key, 0, kid, &klen) != 0 || clen != klen ||
+             memcmp(cid, kid, clen) != 0)
         rc = cm_fail(err, CM_ETLS, "the key in '%s' is not the key of the certificate in '%s'",
                      key_name, cert_name);
-    if (rc)
-        ERR_clear_error();
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    BIO_free(cb);
-    BIO_free(kb);
+    if (cert)
+        gnutls_x509_crt_deinit(cert);
+    if (key)
+        gnutls_x509_privkey_deinit(key);
     return rc;
 }
 

@@ -23,8 +23,7 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <gnutls/gnutls.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,7 @@ int mm_sign(const char *date, const char *req_id, const char *path, const char *
 {
     const char *parts[] = {date, ":", req_id, ":", path, ":", app_key};
     size_t lens[sizeof(parts) / sizeof(parts[0])], i;
-    unsigned char key[256], mac[EVP_MAX_MD_SIZE];
+    unsigned char key[256], mac[MM_HMAC_MAX];
     unsigned int maclen;
     int klen;
 
@@ -47,7 +46,7 @@ int mm_sign(const char *date, const char *req_id, const char *path, const char *
     /* date ":" reqId ":" path ":" appKey, without copying them into one string */
     maclen =
         mm_hmac(MM_SHA1, key, (size_t)klen, parts, lens, sizeof(parts) / sizeof(parts[0]), mac);
-    OPENSSL_cleanse(key, sizeof(key));
+    gnutls_memset(key, 0, sizeof(key));
     return mm_b64_encode(mac, maclen, sig, size) < 0 ? CM_EINVAL : 0;
 }
 

@@ -62,9 +62,9 @@ int mm_b64url_decode(const char *s, unsigned char *out, size_t size);
 int mm_hexval(int c);
 
 enum mm_hash { MM_SHA1, MM_SHA256 };
-/* HMAC (RFC 2104) under key of the n parts, one after the other, into out (EVP_MAX_MD_SIZE
- * bytes); returns the MAC's length. Each digest is fetched once for the process (HMAC()
- * fetches its algorithms again on every call, which cost more than the MAC). */
+#define MM_HMAC_MAX 32 /* the longest MAC mm_hmac writes: SHA-256's */
+/* HMAC (RFC 2104) under key of the n parts, one after the other, into out (MM_HMAC_MAX
+ * bytes); returns the MAC's length. */
 unsigned mm_hmac(enum mm_hash h, const unsigned char *key, size_t klen, const char *const *parts,
                  const size_t *lens, size_t n, unsigned char *out);
 
@@ -91,6 +91,8 @@ void mm_time_byo(int64_t ms, char *out, size_t size);
 void mm_time_human(int64_t ms, char *out, size_t size);
 /* Constant-time equality of two strings. */
 int mm_str_eq_ct(const char *a, const char *b);
+/* The same of n bytes: 1 when equal. */
+int mm_mem_eq_ct(const void *a, const void *b, size_t n);
 
 /* ---- lenient.c ---- */
 

@@ -13,8 +13,6 @@
 #include "common/json.h"
 #include "common/mem.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +22,7 @@
 static void mac_of(const struct mm_state *st, const char *text, size_t len,
                    unsigned char out[MAC_LEN])
 {
-    unsigned char full[EVP_MAX_MD_SIZE];
+    unsigned char full[MM_HMAC_MAX];
 
     mm_hmac(MM_SHA256, st->token_key, sizeof(st->token_key), &text, &len, 1, full);
     memcpy(out, full, MAC_LEN);
@@ -69,7 +67,7 @@ cJSON *mm_token_open(const struct mm_state *st, const char *token)
     if (n <= 0)
         goto out;
     mac_of(st, (const char *)json, (size_t)n, want);
-    if (CRYPTO_memcmp(mac, want, MAC_LEN) != 0)
+    if (!mm_mem_eq_ct(mac, want, MAC_LEN))
         goto out;
     doc = cm_json_parse((const char *)json, (size_t)n, "token", NULL);
     if (doc && !cJSON_IsObject(doc)) {

@@ -202,4 +202,8 @@ Test(mm_codec, constant_time_compare)
     cr_assert_not(mm_str_eq_ct("abc", "ab"));
     cr_assert_not(mm_str_eq_ct("", "a"));
     cr_assert(mm_str_eq_ct("", ""));
+    cr_assert(mm_mem_eq_ct("ab\0c", "ab\0c", 4));
+    cr_assert_not(mm_mem_eq_ct("ab\0c", "ab\0d", 4), "bytes after a NUL count");
+    cr_assert_not(mm_mem_eq_ct("\x80", "\x00", 1));
+    cr_assert(mm_mem_eq_ct("x", "y", 0));
 }
