@@ -14,6 +14,7 @@
 #include "client/esa_cmd.h"
 #include "client/mimecast_cmd.h"
 
+#include "common/libcrypto.h"
 #include "common/log.h"
 
 #include <stdio.h>
@@ -106,6 +107,11 @@ static int run_command(const char *prefix, const struct rc_command *cmd, int arg
         command_usage(stdout, prefix, cmd);
         rc_config_release(&ctx.cfg);
         return RC_EXIT_OK;
+    }
+    if (cm_crypto_load()) { /* the flows sign and hash with it; libcurl needs it too */
+        cm_error("%s", cm_crypto_load_error());
+        rc_config_release(&ctx.cfg);
+        return RC_EXIT_USAGE;
     }
     if (rc_ctx_open(&ctx, &err)) {
         cm_error("%s", err.msg);

@@ -5,18 +5,19 @@
  *
  * Day and month names come from fixed tables, never from strftime(3), whose
  * names follow the locale. base64 is hand-written because OpenSSL's
- * EVP_DecodeBlock accepts whitespace and reports padding as data.
+ * EVP_DecodeBlock accepts whitespace and reports padding as data. HMAC-SHA1,
+ * SHA-256 and the GUIDs' bytes are OpenSSL's (common/libcrypto.h).
  */
 #include "client/mimecast_proto.h"
 
 #include "common/error.h"
 #include "common/timeutil.h"
 
+#include "common/libcrypto.h"
+
 #include <ctype.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char b64_alphabet[] =
@@ -192,19 +193,15 @@ void rc_mm_string_to_sign(struct cm_buf *b, const char *date, const char *req_id
 int rc_mm_sign(const unsigned char *key, size_t key_len, const char *date, const char *req_id,
                const char *path, const char *app_key, char out[RC_MM_SIG_SIZE])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
+    unsigned char md[20];
     struct cm_buf data;
-    int rc = 0;
+    int rc;
 
     cm_buf_init(&data, 0);
     rc_mm_string_to_sign(&data, date, req_id, path, app_key);
-    if (HMAC(EVP_sha1(), key, (int)key_len, (const unsigned char *)cm_buf_str(&data), data.len, md,
-             &md_len) == NULL ||
-        md_len != 20)
-        rc = CM_EINVAL;
-    else
-        rc_mm_b64_encode(md, md_len, out, RC_MM_SIG_SIZE);
+    rc = cm_hmac_sha1(key, key_len, cm_buf_str(&data), data.len, md);
+    if (rc == 0)
+        rc_mm_b64_encode(md, sizeof(md), out, RC_MM_SIG_SIZE);
     cm_buf_release(&data);
     return rc;
 }
@@ -214,7 +211,7 @@ void rc_mm_guid(char out[RC_MM_GUID_SIZE])
     unsigned char r[16];
     static unsigned long long counter;
 
-    if (RAND_bytes(r, sizeof(r)) != 1) {
+    if (cm_crypto_random(r, sizeof(r)) != 0) {
         /* Uniqueness is all a request id needs; fall back to time and a counter. */
         unsigned long long t = (unsigned long long)cm_mono_us() ^ (++counter << 40);
         memset(r, 0, sizeof(r));
@@ -248,12 +245,13 @@ void rc_mm_form_escape(struct cm_buf *b, const char *s)
 void rc_mm_sha256_hex(const void *data, size_t len, char *out, size_t hex_chars)
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0, i;
+    unsigned char md[32];
+    size_t i;
 
-    EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL);
-    if (hex_chars > 2 * (size_t)md_len)
-        hex_chars = 2 * (size_t)md_len;
+    if (cm_sha256(data, len, md) != 0)
+        abort(); /* the client loaded libcrypto before it ran (client/main.c) */
+    if (hex_chars > 2 * sizeof(md))
+        hex_chars = 2 * sizeof(md);
     for (i = 0; i < hex_chars; i++)
         out[i] = hex[(md[i / 2] >> (i % 2 ? 0 : 4)) & 15];
     out[hex_chars] = '\0';

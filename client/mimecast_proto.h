@@ -16,7 +16,8 @@
  * - Standard base64 (strict: the '+/' alphabet, '=' padding) and
  *   application/x-www-form-urlencoded escaping for the API 2.0 token call.
  *
- * Everything here is pure apart from the GUID (OpenSSL's RAND_bytes).
+ * Everything here is pure apart from the GUID (OpenSSL's RAND_bytes). The
+ * HMAC, SHA-256 and GUID bytes come from OpenSSL (common/libcrypto.h).
  * Buffers are the caller's; nothing is allocated except by rc_mm_form_escape.
  */
 #ifndef RC_MIMECAST_PROTO_H
@@ -52,7 +53,8 @@ int rc_mm_b64_decode(const char *in, unsigned char *out, size_t out_size, size_t
 void rc_mm_string_to_sign(struct cm_buf *b, const char *date, const char *req_id, const char *path,
                           const char *app_key);
 /* The MC signature: base64(HMAC-SHA1(key, date:req_id:path:app_key)). key is the decoded
- * secret. 0, or CM_EINVAL when the HMAC cannot be computed. */
+ * secret. 0, CM_EINVAL when the HMAC cannot be computed, or CM_ENOENT when
+ * libcrypto cannot be opened. */
 int rc_mm_sign(const unsigned char *key, size_t key_len, const char *date, const char *req_id,
                const char *path, const char *app_key, char out[RC_MM_SIG_SIZE]);
 

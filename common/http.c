@@ -3,11 +3,11 @@
  */
 #include "common/http.h"
 
+#include "common/dl.h"
 #include "common/error.h"
 #include "common/mem.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,43 +40,14 @@ static struct {
 } cu;
 static char load_error[512];
 
-_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "dlsym's answers fit cu's members");
-
 /* Each entry point's name and the member of cu it fills. */
-static const struct {
-    const char *name;
-    void *member; /* a pointer to one of cu's function pointers */
-} cu_syms[] = {
+static const struct cm_dl_sym cu_syms[] = {
     {"curl_global_init", &cu.global_init},   {"curl_easy_init", &cu.easy_init},
     {"curl_easy_setopt", &cu.easy_setopt},   {"curl_easy_perform", &cu.easy_perform},
     {"curl_easy_getinfo", &cu.easy_getinfo}, {"curl_easy_cleanup", &cu.easy_cleanup},
     {"curl_easy_reset", &cu.easy_reset},     {"curl_easy_strerror", &cu.easy_strerror},
     {"curl_slist_append", &cu.slist_append}, {"curl_slist_free_all", &cu.slist_free_all},
 };
-
-/* Fills cu from the library; 0, or -1 with load_error set (cu left empty). */
-static int load_curl(const char *lib)
-{
-    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL), *fn;
-    size_t i;
-
-    if (h == NULL) {
-        snprintf(load_error, sizeof(load_error), "cannot load %s (libcurl4): %s", lib, dlerror());
-        return -1;
-    }
-    for (i = 0; i < sizeof(cu_syms) / sizeof(cu_syms[0]); i++) {
-        fn = dlsym(h, cu_syms[i].name);
-        if (fn == NULL) {
-            snprintf(load_error, sizeof(load_error), "%s has no %s", lib, cu_syms[i].name);
-            memset(&cu, 0, sizeof(cu));
-            dlclose(h);
-            return -1;
-        }
-        /* Object to function pointer through memcpy: ISO C has no cast between them. */
-        memcpy(cu_syms[i].member, &fn, sizeof(fn));
-    }
-    return 0;
-}
 
 int cm_http_global_init(void)
 {
@@ -86,7 +57,8 @@ int cm_http_global_init(void)
     if (!done) {
         done = 1;
         lib = getenv("SECMOCK_LIBCURL");
-        rc = load_curl(lib && *lib ? lib : SECMOCK_LIBCURL);
+        rc = cm_dl_open(lib && *lib ? lib : SECMOCK_LIBCURL, "libcurl4", cu_syms,
+                        sizeof(cu_syms) / sizeof(cu_syms[0]), load_error, sizeof(load_error));
         if (rc == 0)
             cu.global_init(CURL_GLOBAL_DEFAULT);
     }

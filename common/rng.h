@@ -1,7 +1,7 @@
 /*
  * rng.h: a small seeded generator (splitmix64) for reproducible draws:
  * fault probabilities, generated log records, jitter. Not for secrets; the
- * mocks take key material from OpenSSL's RAND_bytes.
+ * mocks take key material from the kernel (mk_random_bytes).
  *
  * Not thread-safe: each owner keeps its own state (or guards it).
  */

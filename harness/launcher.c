@@ -28,7 +28,8 @@
  *
  * Only secmock's own `client` and `serve` go through it, and only when the
  * variables read at process start (LD_*, GLIBC_TUNABLES, MALLOC_*, OPENSSL_*,
- * GNUTLS_*, P11_KIT_*, SSL_*, CURL_*, and SECMOCK_NO_LAUNCHER to force an exec)
+ * GNUTLS_*, P11_KIT_*, SSL_*, CURL_*, SECMOCK_LIBCURL and SECMOCK_LIBCRYPTO, the
+ * libraries the launcher opened, and SECMOCK_NO_LAUNCHER to force an exec)
  * are the launcher's; the rest is exec'd as before. A launcher that stops
  * answering is turned off and later children are exec'd. Sanitizer builds, and
  * a run with SECMOCK_NO_LAUNCHER=1, exec everything (sanitizer runtimes expect
@@ -41,9 +42,9 @@
  */
 #include "harness/launcher.h"
 
+#include "common/libcrypto.h"
 #include "common/mem.h"
 
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include <dlfcn.h>
@@ -286,7 +287,6 @@ static void warm_ssl(void)
 static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
 {
     char *buf = cm_malloc(sizeof(struct req_head) + MSG_MAX);
-    unsigned char warm[1];
     struct sigaction sa;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -295,16 +295,13 @@ static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
-    /* Every child that speaks TLS first sets up OpenSSL's random generators (curl
-     * asks RAND_status() before it connects, TLS draws public and private bytes):
+    /* Every child that speaks TLS first sets up OpenSSL's random generators:
      * fetching and instantiating the DRBGs, milliseconds each time. Done here
      * once, the children inherit them set up; OpenSSL notices the new pid and
      * reseeds each child's copy from the kernel before its first output, so no
      * two children share a stream. Should this fail, each child sets them up
      * itself, as when exec'd. */
-    RAND_status();
-    RAND_bytes(warm, sizeof(warm));
-    RAND_priv_bytes(warm, sizeof(warm));
+    cm_crypto_warm();
     /* And libcurl makes an SSL_CTX for every connection, which fetches its
      * digests and ciphers from OpenSSL's providers: the first time in a process
      * builds them, later times find them in the library's cache. One context
@@ -320,9 +317,18 @@ static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
 /* 1 when a variable is read while a process starts (the loader, libc, the TLS libraries). */
 static int startup_var(const char *kv)
 {
-    static const char *const prefixes[] = {
-        "LD_",   "GLIBC_TUNABLES=",      "MALLOC_", "OPENSSL_", "GNUTLS_", "P11_KIT_", "SSL_",
-        "CURL_", "SECMOCK_NO_LAUNCHER=", NULL};
+    static const char *const prefixes[] = {"LD_",
+                                           "GLIBC_TUNABLES=",
+                                           "MALLOC_",
+                                           "OPENSSL_",
+                                           "GNUTLS_",
+                                           "P11_KIT_",
+                                           "SSL_",
+                                           "CURL_",
+                                           "SECMOCK_LIBCURL=",
+                                           "SECMOCK_LIBCRYPTO=",
+                                           "SECMOCK_NO_LAUNCHER=",
+                                           NULL};
     int i;
 
     for (i = 0; prefixes[i]; i++)

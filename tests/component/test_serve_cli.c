@@ -202,11 +202,13 @@ Test(serve_cli, config_file_ready_file_and_sigterm)
                       "http://127.0.0.1:", 17) == 0);
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "ca_file")));
     cJSON_Delete(doc);
-    /* libcurl is opened by the commands that make requests, not linked (common/http.c). */
+    /* libcurl and libcrypto are opened by the commands that make requests, not linked
+     * (common/http.c, common/libcrypto.c); the mocks' crypto is GnuTLS's. */
     snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)p.pid);
     cr_assert_eq(cm_read_file(maps, 1 << 24, &text, &len), 0);
     cr_assert_null(strstr(text, "libcurl"), "secmock serve loaded libcurl");
     cr_assert_null(strstr(text, "libssl"), "secmock serve loaded libssl");
+    cr_assert_null(strstr(text, "libcrypto"), "secmock serve loaded libcrypto");
     free(text);
     cm_proc_stop(&p);
     cr_assert(p.res.exited && p.res.exit_code == 0, "did not exit cleanly on SIGTERM: %s",

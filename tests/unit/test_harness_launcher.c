@@ -101,6 +101,7 @@ Test(harness_launcher, only_secmock_client_and_serve_with_the_same_startup_varia
     const char *sh[] = {"sh", "-c", "true", NULL};
     const char *plain[] = {"WHO=x", NULL};
     const char *preload[] = {"WHO=x", "LD_PRELOAD=/lib/libfaketime.so.1", NULL};
+    const char *crypto[] = {"WHO=x", "SECMOCK_LIBCRYPTO=/opt/ssl/libcrypto.so.3", NULL};
 
     if (l == NULL)
         cr_skip_test("no launcher in this build (sanitizers)");
@@ -109,6 +110,7 @@ Test(harness_launcher, only_secmock_client_and_serve_with_the_same_startup_varia
     cr_assert_null(hx_launcher_for(l, other, plain), "another binary");
     cr_assert_null(hx_launcher_for(l, sh, plain), "not secmock");
     cr_assert_null(hx_launcher_for(l, client, preload), "LD_PRELOAD differs");
+    cr_assert_null(hx_launcher_for(l, client, crypto), "another libcrypto than the launcher's");
     cr_assert_null(hx_launcher_for(NULL, client, plain));
     hx_launcher_free(l);
 }
