@@ -275,7 +275,7 @@ static int run_all(struct hx_item *items, const size_t *order, size_t n, const s
     struct pool p;
     pthread_t *threads;
     const char *nc = getenv("NO_COLOR");
-    unsigned jobs = o->jobs, t, started = 0;
+    unsigned jobs, t, started = 0;
 
     memset(&p, 0, sizeof(p));
     pthread_mutex_init(&p.lock, NULL);
@@ -286,15 +286,7 @@ static int run_all(struct hx_item *items, const size_t *order, size_t n, const s
     p.verbose = o->verbose;
     p.color = !o->no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
     p.progress = open_progress(o->progress);
-    if (jobs == 0) {
-        /* One more than the CPUs: a scenario spends part of its time waiting for its
-         * processes to start and answer each other, and the extra one fills those gaps
-         * (the library on 2 CPUs: 9.4 s with 2, 8.0 s with 3, the same with 4). */
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = cpus > 0 ? (unsigned)cpus + 1 : 1;
-    }
-    if (jobs > n)
-        jobs = n ? (unsigned)n : 1;
+    jobs = hx_jobs(o->jobs, sysconf(_SC_NPROCESSORS_ONLN), n);
     threads = cm_calloc(jobs, sizeof(*threads));
     for (t = 0; t < jobs; t++) {
         if (pthread_create(&threads[t], NULL, worker, &p) != 0)

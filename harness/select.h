@@ -44,4 +44,8 @@ size_t hx_select(struct hx_scenario *const *all, size_t n, const struct hx_selec
  * overlap the other scenarios' work instead of ending a run that is otherwise done. */
 void hx_start_order(struct hx_scenario *const *sel, size_t n, size_t *order);
 
+/* How many scenarios run at once: asked (--jobs) when not 0, else one more than cpus (the
+ * online CPUs; 1 when unknown, cpus <= 0); never more than the n scenarios, never 0. */
+unsigned hx_jobs(unsigned asked, long cpus, size_t n);
+
 #endif

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/http.h"
 #include "common/json.h"
+#include "common/mem.h"
 #include "common/spawn.h"
 #include "common/timeutil.h"
 #include "mock/kit/tls.h"
@@ -213,5 +215,86 @@ Test(serve_cli, config_file_ready_file_and_sigterm)
     cm_proc_stop(&p);
     cr_assert(p.res.exited && p.res.exit_code == 0, "did not exit cleanly on SIGTERM: %s",
               cm_buf_str(&p.res.err));
+    cm_proc_release(&p);
+}
+
+/* Starts `secmock serve --services demo` with extra (NULL-terminated), waits for its ready
+ * file and asks each listener (demo, admin) once; its pid is the caller's to stop. */
+static void serve_demo_and_ask(struct cm_proc *p, const char *const *extra)
+{
+    const char *ready = path_in("arena-ready.json");
+    const char *argv[12] = {SECMOCK_BINARY, "serve", "--services", "demo", "--ready-file", ready};
+    struct cm_spawn_opts o = {0};
+    char *text, *url[2];
+    size_t len, n = 6;
+    cJSON *doc;
+    int64_t deadline = cm_mono_us() + 5000000;
+    int i;
+
+    for (; *extra; extra++)
+        argv[n++] = *extra;
+    unlink(ready);
+    o.argv = argv;
+    cr_assert_eq(cm_proc_start(p, &o, NULL), 0);
+    while (cm_read_file(ready, 1 << 20, &text, &len) != 0) {
+        cr_assert_eq(cm_proc_wait(p, 5), 0, "serve ended: %s", cm_buf_str(&p->res.err));
+        cr_assert_lt(cm_mono_us(), deadline, "no ready file within 5 s");
+    }
+    doc = cm_json_parse(text, len, "ready", NULL);
+    free(text);
+    cr_assert_not_null(doc);
+    url[0] = cm_asprintf("%s/ping", cm_json_str(cJSON_GetObjectItem(doc, "services"), "demo", ""));
+    url[1] = cm_asprintf("%s/health", cm_json_str(doc, "admin", ""));
+    cJSON_Delete(doc);
+    cm_http_global_init();
+    for (i = 0; i < 2; i++) {
+        struct cm_http_request rq = {.url = url[i]};
+        struct cm_http_response rs;
+
+        cm_http_response_init(&rs);
+        cr_assert_eq(cm_http_perform(&rq, &rs), 0, "%s: %s", url[i], rs.error);
+        cr_assert_eq(rs.status, 200, "%s", url[i]);
+        cm_http_response_release(&rs);
+        free(url[i]);
+    }
+}
+
+/* Anonymous reservations of over 1 MiB with no access in /proc/pid/maps: glibc's
+ * per-thread malloc arenas (64 MiB each); thread stacks' guards are one page. */
+static int arena_reservations(pid_t pid)
+{
+    char path[64], *text, *line, *save = NULL;
+    unsigned long lo, hi, inode;
+    char perms[8];
+    size_t len;
+    int n = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+    cr_assert_eq(cm_read_file(path, 1 << 24, &text, &len), 0);
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %lu", &lo, &hi, perms, &inode) == 4 &&
+            strcmp(perms, "---p") == 0 && inode == 0 && hi - lo > (1ul << 20))
+            n++;
+    free(text);
+    return n;
+}
+
+/* The listener threads share the main malloc arena (mock/serve.c) unless a thread pool
+ * is asked for: glibc gives every thread that allocates an arena of its own otherwise. */
+Test(serve_cli, listener_threads_share_one_malloc_arena)
+{
+    const char *none[] = {NULL}, *pool[] = {"--threads", "2", NULL};
+    struct cm_proc p;
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    cr_skip_test("the sanitizers' allocator has no glibc arenas");
+#endif
+    serve_demo_and_ask(&p, none);
+    cr_assert_eq(arena_reservations(p.pid), 0, "a listener thread made an arena of its own");
+    cm_proc_stop(&p);
+    cm_proc_release(&p);
+    serve_demo_and_ask(&p, pool);
+    cr_assert_geq(arena_reservations(p.pid), 1, "with --threads 2 glibc's default stays");
+    cm_proc_stop(&p);
     cm_proc_release(&p);
 }

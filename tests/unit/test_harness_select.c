@@ -221,3 +221,15 @@ Test(harness_select, scenarios_that_wait_on_purpose_start_first)
     for (int i = 0; i < 4; i++)
         hx_scenario_free(sc[i]);
 }
+
+Test(harness_select, jobs_default_to_one_more_than_the_cpus)
+{
+    cr_assert_eq(hx_jobs(0, 2, 154), 3);
+    cr_assert_eq(hx_jobs(0, 16, 154), 17);
+    cr_assert_eq(hx_jobs(0, -1, 154), 1, "CPUs unknown");
+    cr_assert_eq(hx_jobs(0, 0, 154), 1);
+    cr_assert_eq(hx_jobs(5, 2, 154), 5, "--jobs wins");
+    cr_assert_eq(hx_jobs(0, 8, 4), 4, "no more than the scenarios");
+    cr_assert_eq(hx_jobs(64, 2, 3), 3);
+    cr_assert_eq(hx_jobs(0, 2, 0), 1, "never 0");
+}
