@@ -390,13 +390,21 @@ def render(res, quick):
                     "listeners poll, `mock/kit/server.c`: the mocks' CPU halved); a connection and a "
                     "TLS handshake per request (clients and the harness's admin calls keep their "
                     "connections, `common/http.c`: 1205 TLS and 2391 admin connections became 495 "
-                    "and 638); a `sh` and a `curl` per state check (the `check_state` step). What is "
-                    "left, largest first: page faults (about 14 us each on this VM, a fifth of the "
-                    "CPU: every cloned process copies on write what it touches), the remaining TLS "
-                    "handshakes (one per client process and host), the kernel's share of process "
-                    "start and exit, and the few scenarios that wait on purpose in real time, which "
-                    "now start first (`mimecast/client-killed-mid-run-restarted` kills its client "
-                    "after 2 s).", ""]
+                    "and 638); a `sh` and a `curl` per state check (the `check_state` step); every "
+                    "cloned child binding secmock's imports again (the binary is linked with "
+                    "`-z now`: 7.5 s became 6.9 s). What is left: on 2 CPUs the run takes about "
+                    "14 s of CPU (`perf stat`: 8 s user, 7 s system, 186,000 page faults), so it "
+                    "cannot end much before 7 s. This machine is a PVM guest, where a page fault or "
+                    "a TLB flush traps to the hypervisor: `pvm_irq_enable` alone is a fifth of the "
+                    "samples of `perf record -a` over a run, and a fault costs about 14 us. Each "
+                    "client process takes about 16 ms of CPU when it speaks TLS and 6-7 ms when it "
+                    "does not (per-child rusage): libcurl makes an OpenSSL context and loads the CA "
+                    "for each connection (`SSL_CTX_new_ex` 11% and `X509_STORE_load_file_ex` 6% of "
+                    "a profile of the Cisco scenarios), which a warm-up handshake in the launcher "
+                    "did not shorten (tried, slower); then the kernel's share of process start and "
+                    "exit, and the few scenarios that wait on purpose in real time, which start "
+                    "first (`mimecast/client-killed-mid-run-restarted` kills its client after 2 s).",
+                    ""]
     out += ["## Known hot spots", "",
             "Profiled with `valgrind --tool=callgrind` on 2026-12-05 (instruction counts, so "
             "independent of the machine's load); re-profile after changing these paths.", "",
