@@ -28,8 +28,8 @@
  *
  * Only secmock's own `client` and `serve` go through it, and only when the
  * variables read at process start (LD_*, GLIBC_TUNABLES, MALLOC_*, OPENSSL_*,
- * GNUTLS_*, P11_KIT_*, SSL_*, CURL_*, SECMOCK_LIBCURL and SECMOCK_LIBCRYPTO, the
- * libraries the launcher opened, and SECMOCK_NO_LAUNCHER to force an exec)
+ * GNUTLS_*, P11_KIT_*, SSL_*, CURL_*, SECMOCK_LIB* naming the libraries the
+ * launcher opened, and SECMOCK_NO_LAUNCHER to force an exec)
  * are the launcher's; the rest is exec'd as before. A launcher that stops
  * answering is turned off and later children are exec'd. Sanitizer builds, and
  * a run with SECMOCK_NO_LAUNCHER=1, exec everything (sanitizer runtimes expect
@@ -317,17 +317,11 @@ static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
 /* 1 when a variable is read while a process starts (the loader, libc, the TLS libraries). */
 static int startup_var(const char *kv)
 {
-    static const char *const prefixes[] = {"LD_",
-                                           "GLIBC_TUNABLES=",
-                                           "MALLOC_",
-                                           "OPENSSL_",
-                                           "GNUTLS_",
-                                           "P11_KIT_",
-                                           "SSL_",
-                                           "CURL_",
-                                           "SECMOCK_LIBCURL=",
-                                           "SECMOCK_LIBCRYPTO=",
-                                           "SECMOCK_NO_LAUNCHER=",
+    static const char *const prefixes[] = {"LD_",         "GLIBC_TUNABLES=",
+                                           "MALLOC_",     "OPENSSL_",
+                                           "GNUTLS_",     "P11_KIT_",
+                                           "SSL_",        "CURL_",
+                                           "SECMOCK_LIB", "SECMOCK_NO_LAUNCHER=",
                                            NULL};
     int i;
 
