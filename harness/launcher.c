@@ -42,12 +42,12 @@
  */
 #include "harness/launcher.h"
 
+#include "common/dl.h"
 #include "common/libcrypto.h"
 #include "common/mem.h"
 
 #include <openssl/ssl.h>
 
-#include <dlfcn.h>
 #include <link.h>
 
 #include <errno.h>
@@ -261,27 +261,22 @@ static int find_libssl(struct dl_phdr_info *info, size_t size, void *ud)
  * it). Nothing happens when it is not there: each child then fills the cache itself. */
 static void warm_ssl(void)
 {
-    const SSL_METHOD *(*method)(void);
-    SSL_CTX *(*ctx_new)(const SSL_METHOD *);
-    void (*ctx_free)(SSL_CTX *);
+    static struct {
+        const SSL_METHOD *(*method)(void);
+        SSL_CTX *(*ctx_new)(const SSL_METHOD *);
+        void (*ctx_free)(SSL_CTX *);
+    } ssl;
+    static const struct cm_dl_sym syms[] = {{"TLS_client_method", &ssl.method},
+                                            {"SSL_CTX_new", &ssl.ctx_new},
+                                            {"SSL_CTX_free", &ssl.ctx_free}};
     const char *path = NULL;
-    void *h, *f[3];
+    char msg[256];
 
+    /* The path of a library already loaded: opening it again loads nothing. */
     dl_iterate_phdr(find_libssl, &path);
-    h = path ? dlopen(path, RTLD_NOW | RTLD_NOLOAD) : NULL;
-    if (h == NULL)
-        return;
-    f[0] = dlsym(h, "TLS_client_method");
-    f[1] = dlsym(h, "SSL_CTX_new");
-    f[2] = dlsym(h, "SSL_CTX_free");
-    if (f[0] && f[1] && f[2]) {
-        /* Object to function pointers through memcpy: ISO C has no cast between them. */
-        memcpy(&method, &f[0], sizeof(f[0]));
-        memcpy(&ctx_new, &f[1], sizeof(f[1]));
-        memcpy(&ctx_free, &f[2], sizeof(f[2]));
-        ctx_free(ctx_new(method()));
-    }
-    dlclose(h);
+    if (path &&
+        cm_dl_open(path, "libssl3", syms, sizeof(syms) / sizeof(syms[0]), msg, sizeof(msg)) == 0)
+        ssl.ctx_free(ssl.ctx_new(ssl.method()));
 }
 
 static void launcher_main(int sock, hx_main_fn main_fn, pid_t harness)
