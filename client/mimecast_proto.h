@@ -16,8 +16,8 @@
  * - Standard base64 (strict: the '+/' alphabet, '=' padding) and
  *   application/x-www-form-urlencoded escaping for the API 2.0 token call.
  *
- * Everything here is pure apart from the GUID (OpenSSL's RAND_bytes). The
- * HMAC, SHA-256 and GUID bytes come from OpenSSL (common/libcrypto.h).
+ * Everything here is pure apart from the GUID's random bytes. The HMAC,
+ * SHA-256 and those bytes come from OpenSSL (common/libcrypto.h).
  * Buffers are the caller's; nothing is allocated except by rc_mm_form_escape.
  */
 #ifndef RC_MIMECAST_PROTO_H

@@ -364,12 +364,10 @@ void mm_time_human(int64_t ms, char *out, size_t size)
 
 int mm_str_eq_ct(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b), i;
-    unsigned char diff = (unsigned char)(la != lb);
+    size_t la = strlen(a), lb = strlen(b);
 
-    for (i = 0; i < la && i < lb; i++)
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    return diff == 0;
+    /* the shorter length's bytes compared whatever the lengths, as before a length check */
+    return mm_mem_eq_ct(a, b, la < lb ? la : lb) & (la == lb);
 }
 
 int mm_mem_eq_ct(const void *a, const void *b, size_t n)
